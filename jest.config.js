@@ -1,0 +1,22 @@
+// Three projects so `npm test` never touches a live SIP stack and `test:e2e` runs alone.
+const tsJest = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] };
+
+const project = (name, extra = {}) => ({
+  displayName: name,
+  testEnvironment: 'node',
+  transform: tsJest,
+  testMatch: [`<rootDir>/test/${name}/**/*.test.ts`],
+  ...extra,
+});
+
+module.exports = {
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
+  projects: [
+    project('unit'),
+    project('integration', {
+      globalSetup: '<rootDir>/test/support/redis-global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/redis-global-teardown.ts',
+    }),
+    project('e2e'),
+  ],
+};
