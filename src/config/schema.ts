@@ -1,0 +1,145 @@
+import { hostname } from 'node:os';
+import { z } from 'zod';
+
+// Every setting the service reads, by its environment-variable name. A config
+// file (CONFIG_FILE) may hold the same names; the environment wins.
+
+const port = z.coerce.number().int().min(1).max(65535);
+const seconds = z.coerce.number().int().min(1);
+const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
+const optionalString = z.preprocess(emptyAsUndefined, z.string().min(1).optional());
+
+const hostPort = (defaultPort: number) =>
+  z.string().transform((entry, ctx) => {
+    const match = /^\[?([^\]]+?)\]?(?::(\d+))?$/.exec(entry.trim());
+    const portNumber = match?.[2] === undefined ? defaultPort : Number(match[2]);
+    if (!match?.[1] || !Number.isInteger(portNumber) || portNumber < 1 || portNumber > 65535) {
+      ctx.addIssue({ code: 'custom', message: `"${entry}" is not host:port` });
+      return z.NEVER;
+    }
+    return { host: match[1], port: portNumber };
+  });
+
+const commaList = <T extends z.ZodTypeAny>(item: T) =>
+  z.preprocess(
+    (value) => (typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value),
+    z.array(item),
+  );
+
+export const settingsSchema = z.object({
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: port.default(3000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PUBLIC_BASE_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
+
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').default('redis://127.0.0.1:6379'),
+  REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]*$/).default('cc:'),
+
+  DRACHTIO_HOST: optionalString,
+  DRACHTIO_PORT: port.default(9022),
+  DRACHTIO_SECRET: z.string().default('cymru'),
+
+  FREESWITCH_SERVERS: commaList(hostPort(8021)).default([]),
+  FREESWITCH_SECRET: z.string().default('ClueCon'),
+  FREESWITCH_LISTEN_ADDRESS: optionalString,
+  FREESWITCH_PROFILE: z.string().min(1).default('drachtio_mrf'),
+
+  AUTH_TOKENS_FILE: z.string({ error: 'is required: the file of API tokens and their roles' }).min(1),
+  PEOPLE_FILE: optionalString,
+
+  CLAIM_LEASE_SEC: seconds.max(3600).default(30),
+  PRESENCE_HEARTBEAT_SEC: seconds.default(60),
+  PRESENCE_OFFLINE_AFTER_SEC: seconds.default(600),
+  WRAPUP_SEC: z.coerce.number().int().min(0).default(30),
+  MAX_MISSED_OFFERS: seconds.default(3),
+
+  SERVICE_NUMBERS: commaList(
+    z.string().regex(/^[^:\s]+(:[a-z0-9][a-z0-9_-]*)?$/, 'number or number:skill').transform((entry) => {
+      const [number, skill] = entry.split(':') as [string, string | undefined];
+      return { number, skill };
+    }),
+  ).default([]),
+  RING_TIMEOUT_SEC: seconds.max(300).default(20),
+  QUEUE_MAX_WAIT_SEC: seconds.default(300),
+  QUEUE_OVERFLOW_URI: z.preprocess(emptyAsUndefined, z.string().regex(/^sips?:.+@.+/, 'a sip: URI').optional()),
+  AGENT_HANGUP_POLICY: z.enum(['requeue', 'end']).default('requeue'),
+  PSTN_GATEWAY: optionalString,
+  SIP_REALM: z.string().min(1).default('expert-bridge'),
+  INSTANCE_ID: optionalString,
+});
+
+export type Settings = z.output<typeof settingsSchema>;
+
+export interface Config {
+  http: { host: string; port: number; publicBaseUrl: string };
+  logLevel: Settings['LOG_LEVEL'];
+  redis: { url: string; keyPrefix: string };
+  drachtio?: { host: string; port: number; secret: string };
+  freeswitch: {
+    servers: { host: string; port: number }[];
+    secret: string;
+    listenAddress?: string;
+    profile: string;
+  };
+  authTokensFile: string;
+  peopleFile?: string;
+  calls: {
+    /** Empty: every number we receive is a service number. */
+    serviceNumbers: { number: string; skill?: string }[];
+    ringTimeoutSec: number;
+    queueMaxWaitSec: number;
+    overflowUri?: string;
+    agentHangupPolicy: 'requeue' | 'end';
+    /** Host that turns tel: contacts into SIP (sip:+number@gateway). */
+    pstnGateway?: string;
+    sipRealm: string;
+  };
+  instanceId: string;
+  presence: {
+    claimLeaseSec: number;
+    heartbeatSec: number;
+    offlineAfterSec: number;
+    wrapUpSec: number;
+    maxMissedOffers: number;
+  };
+}
+
+export function toConfig(s: Settings): Config {
+  return {
+    http: {
+      host: s.HOST,
+      port: s.PORT,
+      publicBaseUrl: (s.PUBLIC_BASE_URL ?? `http://localhost:${s.PORT}`).replace(/\/$/, ''),
+    },
+    logLevel: s.LOG_LEVEL,
+    redis: { url: s.REDIS_URL, keyPrefix: s.REDIS_KEY_PREFIX },
+    drachtio: s.DRACHTIO_HOST
+      ? { host: s.DRACHTIO_HOST, port: s.DRACHTIO_PORT, secret: s.DRACHTIO_SECRET }
+      : undefined,
+    freeswitch: {
+      servers: s.FREESWITCH_SERVERS,
+      secret: s.FREESWITCH_SECRET,
+      listenAddress: s.FREESWITCH_LISTEN_ADDRESS,
+      profile: s.FREESWITCH_PROFILE,
+    },
+    authTokensFile: s.AUTH_TOKENS_FILE,
+    peopleFile: s.PEOPLE_FILE,
+    calls: {
+      serviceNumbers: s.SERVICE_NUMBERS,
+      ringTimeoutSec: s.RING_TIMEOUT_SEC,
+      queueMaxWaitSec: s.QUEUE_MAX_WAIT_SEC,
+      overflowUri: s.QUEUE_OVERFLOW_URI,
+      agentHangupPolicy: s.AGENT_HANGUP_POLICY,
+      pstnGateway: s.PSTN_GATEWAY,
+      sipRealm: s.SIP_REALM,
+    },
+    instanceId: s.INSTANCE_ID ?? `${hostname()}-${process.pid}`,
+    presence: {
+      claimLeaseSec: s.CLAIM_LEASE_SEC,
+      heartbeatSec: s.PRESENCE_HEARTBEAT_SEC,
+      offlineAfterSec: s.PRESENCE_OFFLINE_AFTER_SEC,
+      wrapUpSec: s.WRAPUP_SEC,
+      maxMissedOffers: s.MAX_MISSED_OFFERS,
+    },
+  };
+}

@@ -1,0 +1,49 @@
+// A customer call as the API shows it: one conference room with its legs.
+// The instance that holds the customer's SIP dialog owns the call; the record
+// in Redis lets any instance answer reads about it.
+
+export type CallState = 'queued' | 'offering' | 'connected' | 'ended';
+
+export type LegRole = 'customer' | 'agent' | 'expert';
+
+export type LegState = 'ringing' | 'joined' | 'ended';
+
+export interface CallLeg {
+  id: string;
+  role: LegRole;
+  /** The person on this leg (agents and experts). */
+  personId?: string;
+  state: LegState;
+  /** Conference member id once joined. */
+  memberId?: string;
+  startedAt: string;
+  joinedAt?: string;
+  endedAt?: string;
+}
+
+export interface Call {
+  id: string;
+  /** The SIP Call-ID of the customer's INVITE. */
+  sipCallId: string;
+  customer: string;
+  serviceNumber: string;
+  state: CallState;
+  room: string;
+  mediaServer: string;
+  /** The instance that holds the call's dialogs. */
+  owner: string;
+  createdAt: string;
+  queuedAt?: string;
+  answeredAt?: string;
+  legs: CallLeg[];
+}
+
+/** Why a call ended, for the event log and the reports. */
+export type CallEndReason =
+  | 'customer_hangup'
+  | 'agent_hangup'
+  | 'hung_up_by_api'
+  | 'queue_timeout'
+  | 'overflowed'
+  | 'media_lost'
+  | 'shutdown';
