@@ -1,0 +1,61 @@
+import type Redis from 'ioredis';
+import type { Call } from '../domain/call';
+
+/**
+ * Live calls and the agent queue. A call's record is written by the instance
+ * that owns it and removed when it ends, so nothing outlives a call; the
+ * event log keeps its history.
+ */
+export class CallStore {
+  private readonly callKey: (id: string) => string;
+  private readonly liveKey: string;
+  private readonly queueKey: string;
+
+  constructor(
+    private readonly redis: Redis,
+    prefix: string,
+  ) {
+    this.callKey = (id) => `${prefix}call:${id}`;
+    this.liveKey = `${prefix}calls`;
+    this.queueKey = `${prefix}queue`;
+  }
+
+  async save(call: Call): Promise<void> {
+    await this.redis.multi().set(this.callKey(call.id), JSON.stringify(call)).sadd(this.liveKey, call.id).exec();
+  }
+
+  async get(id: string): Promise<Call | undefined> {
+    const json = await this.redis.get(this.callKey(id));
+    return json ? (JSON.parse(json) as Call) : undefined;
+  }
+
+  async list(): Promise<Call[]> {
+    const ids = await this.redis.smembers(this.liveKey);
+    if (ids.length === 0) return [];
+    const docs = await this.redis.mget(ids.map(this.callKey));
+    return docs.flatMap((d) => (d ? [JSON.parse(d) as Call] : [])).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.redis.multi().del(this.callKey(id)).srem(this.liveKey, id).zrem(this.queueKey, id).exec();
+  }
+
+  /** Arrival order; `front` puts the call before everyone waiting (an agent dropped it). */
+  async enqueue(id: string, front: boolean): Promise<void> {
+    let score = Date.now();
+    if (front) {
+      const [, head] = await this.redis.zrange(this.queueKey, 0, 0, 'WITHSCORES');
+      score = Math.min(score, head === undefined ? score : Number(head)) - 1;
+    }
+    await this.redis.zadd(this.queueKey, score, id);
+  }
+
+  async dequeue(id: string): Promise<void> {
+    await this.redis.zrem(this.queueKey, id);
+  }
+
+  /** Every queued call id, first in line first. */
+  queued(): Promise<string[]> {
+    return this.redis.zrange(this.queueKey, 0, -1);
+  }
+}

@@ -1,0 +1,84 @@
+import { randomUUID } from 'node:crypto';
+import type Redis from 'ioredis';
+import type { Criteria } from '../domain/matching';
+import { type Keys, keys } from './keys';
+import { LuaScripts } from './lua-scripts';
+
+export interface Claim {
+  claimId: string;
+  personId: string;
+  expiresAt: string;
+}
+
+export interface ClaimDetails extends Claim {
+  role: string;
+  createdAt: string;
+  meta: Record<string, unknown>;
+}
+
+const iso = (ms: number | string) => new Date(Number(ms)).toISOString();
+
+/** Leases on people: match + claim in one atomic script, renew, release, sweep. */
+export class ClaimStore {
+  private readonly scripts: LuaScripts;
+  private readonly k: Keys;
+
+  constructor(
+    private readonly redis: Redis,
+    prefix: string,
+  ) {
+    this.scripts = new LuaScripts(redis, prefix);
+    this.k = keys(prefix);
+  }
+
+  /** Claims the longest-idle claimable match, or returns undefined when none. */
+  async claim(criteria: Criteria, leaseMs: number, meta: Record<string, unknown> = {}): Promise<Claim | undefined> {
+    const claimId = randomUUID();
+    const skillArgs = criteria.skills.flatMap((s) => [s.name, s.minLevel]);
+    const reply = (await this.scripts.run(
+      'claim',
+      claimId,
+      leaseMs,
+      criteria.role,
+      criteria.language ?? '',
+      criteria.exclude.length ? `,${criteria.exclude.join(',')},` : '',
+      JSON.stringify(meta),
+      criteria.skills.length,
+      ...skillArgs,
+    )) as [string, number] | null;
+    if (!reply) return undefined;
+    return { claimId, personId: reply[0], expiresAt: iso(reply[1]) };
+  }
+
+  /** New expiry, or undefined when the claim is gone (released or lapsed). */
+  async renew(claimId: string, leaseMs: number): Promise<string | undefined> {
+    const expires = (await this.scripts.run('claim-renew', claimId, leaseMs)) as number | null;
+    return expires === null ? undefined : iso(expires);
+  }
+
+  /** The person released, or undefined if the claim was already gone. Idempotent. */
+  async release(claimId: string): Promise<string | undefined> {
+    return ((await this.scripts.run('claim-release', claimId)) as string | null) ?? undefined;
+  }
+
+  /** Releases lapsed leases; returns what it released. */
+  async sweep(limit = 500): Promise<{ claimId: string; personId: string }[]> {
+    const flat = (await this.scripts.run('lease-sweep', limit)) as string[];
+    const out: { claimId: string; personId: string }[] = [];
+    for (let i = 0; i + 1 < flat.length; i += 2) out.push({ claimId: flat[i] as string, personId: flat[i + 1] as string });
+    return out;
+  }
+
+  async get(claimId: string): Promise<ClaimDetails | undefined> {
+    const h = await this.redis.hgetall(this.k.claim(claimId));
+    if (!h.personId || Number(h.expiresMs) <= Date.now()) return undefined;
+    return {
+      claimId,
+      personId: h.personId,
+      role: h.role ?? '',
+      createdAt: iso(h.createdMs ?? 0),
+      expiresAt: iso(h.expiresMs ?? 0),
+      meta: JSON.parse(h.meta ?? '{}') as Record<string, unknown>,
+    };
+  }
+}

@@ -1,0 +1,16 @@
+// Key names shared by the TypeScript stores; the Lua scripts build the same
+// names from the prefix (see lua/lib.lua).
+export const keys = (prefix: string) => ({
+  person: (id: string) => `${prefix}person:${id}`,
+  people: `${prefix}people`,
+  role: (role: string) => `${prefix}role:${role}`,
+  skill: (skill: string) => `${prefix}skill:${skill}`,
+  available: (role: string, skill?: string) => (skill === undefined ? `${prefix}avail:${role}` : `${prefix}avail:${role}:${skill}`),
+  claim: (id: string) => `${prefix}claim:${id}`,
+  heartbeats: `${prefix}heartbeats`,
+  wrapUps: `${prefix}wrapups`,
+  missedOffers: `${prefix}missed-offers`,
+  deskUser: (user: string) => `${prefix}deskuser:${user}`,
+  presenceChannel: `${prefix}presence`,
+});
+export type Keys = ReturnType<typeof keys>;

@@ -1,0 +1,2 @@
+-- ARGV: prefix, claim id. Returns the person id, or nil if already gone.
+return release_claim(ARGV[2])

@@ -1,0 +1,89 @@
+-- Shared helpers, prepended to every script. ARGV[1] is always the key prefix.
+-- A person is kept in hash P..'person:'..id with the fields matching needs:
+--   roles ",agent,expert,"  skills ",billing=3,tv=2,"  langs ",de-at,de,en,"
+--   max, load (claims held), state, reason, sinceMs, idleMs, profile (JSON).
+-- While claimable, a person sits in sorted sets scored by idleMs (longest idle
+-- first): P..'avail:'..role, and P..'avail:'..role..':'..skill for each skill.
+-- One set per skill (not per level) keeps a claim's index upkeep small; the
+-- claim checks levels per candidate instead.
+local P = ARGV[1]
+
+local function now_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+
+local function person_key(id) return P .. 'person:' .. id end
+
+local function each_item(csv, fn)
+  for item in string.gmatch(csv or '', '[^,]+') do fn(item) end
+end
+
+local function each_skill(csv, fn)
+  each_item(csv, function(item)
+    local name, level = string.match(item, '^(.+)=(%d)$')
+    fn(name, tonumber(level))
+  end)
+end
+
+local function claimable(state, load, max)
+  if load >= max then return false end
+  return state == 'available' or (state == 'busy' and max > 1)
+end
+
+local function read_person(id)
+  return redis.call('HMGET', person_key(id), 'roles', 'skills', 'state', 'load', 'max', 'idleMs', 'reason', 'sinceMs')
+end
+
+-- Puts a person in (or takes them out of) every index, given their fields.
+local function set_indexed(id, f, on)
+  local add = on and claimable(f[3], tonumber(f[4]), tonumber(f[5]))
+  each_item(f[1], function(role)
+    local base = P .. 'avail:' .. role
+    if add then redis.call('ZADD', base, f[6], id) else redis.call('ZREM', base, id) end
+    each_skill(f[2], function(skill)
+      local key = base .. ':' .. skill
+      if add then redis.call('ZADD', key, f[6], id) else redis.call('ZREM', key, id) end
+    end)
+  end)
+end
+
+-- After any change to a person: indexes follow their claimability (roles and
+-- skills unchanged; a profile change clears the old ones first), and the
+-- change goes out on one channel so every instance's streams see it.
+local function settle(id, extra)
+  local f = read_person(id)
+  if not f[1] then return end
+  set_indexed(id, f, true)
+  local event = { personId = id, state = f[3], reason = f[7], sinceMs = tonumber(f[8]),
+    idleMs = tonumber(f[6]), activeClaims = tonumber(f[4]) }
+  for k, v in pairs(extra or {}) do event[k] = v end
+  redis.call('PUBLISH', P .. 'presence', cjson.encode(event))
+end
+
+-- Releases one claim; the person's index follows their lowered load.
+local function release_claim(claim_id)
+  local ckey = P .. 'claim:' .. claim_id
+  local person = redis.call('HGET', ckey, 'personId')
+  if not person then return nil end
+  redis.call('DEL', ckey)
+  redis.call('ZREM', P .. 'leases', claim_id)
+  -- A person deleted meanwhile has no hash left to count down.
+  if redis.call('HEXISTS', person_key(person), 'load') == 1 then
+    if redis.call('HINCRBY', person_key(person), 'load', -1) < 0 then redis.call('HSET', person_key(person), 'load', 0) end
+    settle(person)
+  end
+  return person
+end
+
+-- Lapsed leases are released before any claim decision, so a crashed holder
+-- never keeps a person busy; a periodic sweep catches the quiet times.
+local function sweep_expired(now, limit)
+  local expired = redis.call('ZRANGEBYSCORE', P .. 'leases', '-inf', now, 'LIMIT', 0, limit)
+  local released = {}
+  for _, claim_id in ipairs(expired) do
+    local person = release_claim(claim_id)
+    if person then table.insert(released, claim_id) table.insert(released, person) end
+  end
+  return released
+end

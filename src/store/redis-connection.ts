@@ -1,0 +1,41 @@
+import Redis from 'ioredis';
+import type { DependencyHealth } from '../services/ports/health';
+
+export type RedisClient = Redis;
+
+/**
+ * One connection per purpose (commands, subscriber). Reconnects forever with a
+ * capped backoff; commands issued while disconnected fail fast instead of
+ * queueing, so an HTTP request gets a clear 503 rather than hanging.
+ */
+export function connectRedis(url: string, name: string): Redis {
+  return new Redis(url, {
+    connectionName: name,
+    enableOfflineQueue: true,
+    maxRetriesPerRequest: 2,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 5000),
+  });
+}
+
+export function redisState(redis: Redis): 'connected' | 'connecting' | 'disconnected' {
+  if (redis.status === 'ready') return 'connected';
+  if (redis.status === 'end' || redis.status === 'close') return 'disconnected';
+  return 'connecting';
+}
+
+/** A live round trip, bounded so /readyz answers even when Redis hangs. */
+export async function probeRedis(redis: Redis, timeoutMs = 1000): Promise<DependencyHealth> {
+  if (redis.status !== 'ready') return { configured: true, state: redisState(redis) };
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      redis.ping(),
+      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('no reply to PING')), timeoutMs))),
+    ]);
+    return { configured: true, state: 'connected' };
+  } catch (err) {
+    return { configured: true, state: 'disconnected', detail: (err as Error).message };
+  } finally {
+    clearTimeout(timer);
+  }
+}

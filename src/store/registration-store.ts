@@ -1,0 +1,46 @@
+import type Redis from 'ioredis';
+import type { Registration } from '../services/ports/telephony';
+
+/** Desk phones' current contacts, with their expiry. */
+export class RegistrationStore {
+  private readonly key: (user: string) => string;
+  private readonly expiriesKey: string;
+
+  constructor(
+    private readonly redis: Redis,
+    prefix: string,
+  ) {
+    this.key = (user) => `${prefix}reg:${user}`;
+    this.expiriesKey = `${prefix}reg-expiries`;
+  }
+
+  async save(registration: Registration, nowMs = Date.now()): Promise<void> {
+    const expiresMs = nowMs + registration.expiresSec * 1000;
+    await this.redis
+      .multi()
+      .hset(this.key(registration.user), {
+        contact: registration.contact,
+        expiresMs,
+        userAgent: registration.userAgent ?? '',
+      })
+      .zadd(this.expiriesKey, expiresMs, registration.user)
+      .exec();
+  }
+
+  async contactOf(user: string, nowMs = Date.now()): Promise<string | undefined> {
+    const [contact, expiresMs] = await this.redis.hmget(this.key(user), 'contact', 'expiresMs');
+    return contact && Number(expiresMs) > nowMs ? contact : undefined;
+  }
+
+  /** Removes the registration if it is (still) this contact, or any when none is given. */
+  async remove(user: string, contact?: string): Promise<boolean> {
+    if (contact && (await this.redis.hget(this.key(user), 'contact')) !== contact) return false;
+    await this.redis.multi().del(this.key(user)).zrem(this.expiriesKey, user).exec();
+    return true;
+  }
+
+  /** Users whose registration has lapsed. */
+  expired(nowMs = Date.now()): Promise<string[]> {
+    return this.redis.zrangebyscore(this.expiriesKey, '-inf', nowMs, 'LIMIT', 0, 500);
+  }
+}
