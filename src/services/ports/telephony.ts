@@ -1,0 +1,107 @@
+// The telephony ports: what call orchestration needs from SIP signalling
+// (drachtio) and media (FreeSWITCH), and nothing more. src/telephony
+// implements them; tests use in-memory fakes. Every room lives on one media
+// server; every leg is a media endpoint joined (or to be joined) to a room.
+
+/** Why a leg ended or a dial failed, in contact-centre terms. */
+export type DialFailure = 'busy' | 'declined' | 'no_answer' | 'unavailable' | 'cancelled' | 'failed';
+
+export interface DialFailed {
+  outcome: DialFailure;
+  /** The SIP status behind it (486, 603, 480, 408, 487, 503 …), when there was one. */
+  status?: number;
+  reason?: string;
+}
+
+/** A member's audio switches in a room. */
+export type MemberControl = 'mute' | 'unmute' | 'hold' | 'unhold' | 'kick';
+
+/** A party connected to a media endpoint: the customer's, agent's or expert's call. */
+export interface Leg {
+  /** The media endpoint's id (FreeSWITCH channel uuid). */
+  readonly id: string;
+  readonly mediaServer: string;
+  /** Joins the room (created on the first join); resolves with the member id. Times out with an error. */
+  join(room: string): Promise<{ memberId: string }>;
+  /** Hangs up the call and frees the endpoint. Idempotent; never throws. */
+  hangup(): Promise<void>;
+  /** Called once when the far end hangs up or the media server drops the channel. */
+  onEnded(listener: (by: 'remote' | 'media') => void): void;
+}
+
+export interface InboundCall {
+  /** The SIP Call-ID of the customer's INVITE. */
+  readonly sipCallId: string;
+  /** Caller number or user, from the From header. */
+  readonly from: string;
+  /** The dialled number or user, from the Request-URI. */
+  readonly to: string;
+  /** Answers into a media endpoint on the least loaded media server; headers go in the 200 OK. */
+  answer(headers?: Record<string, string>): Promise<Leg>;
+  /** Rejects before answering (e.g. 480 when nobody can ever take it, 503 when media is down). */
+  reject(status: number, reason?: string): Promise<void>;
+  /** The caller gave up before we answered (CANCEL). */
+  onCancelled(listener: () => void): void;
+}
+
+export interface DialRequest {
+  /** A SIP URI: a registered contact, a desk phone on another PBX, a gateway. */
+  uri: string;
+  /** The media server the room lives on: the new endpoint must be there too. */
+  mediaServer: string;
+  /** Extra headers on the INVITE (X-Call-Id, X-Case-Id, Call-Info …). */
+  headers: Record<string, string>;
+  /** Shown to the called phone as the caller. */
+  callingNumber?: string;
+  /** Gives up (CANCEL) when nobody answers within this. */
+  ringTimeoutSec: number;
+}
+
+/**
+ * An outbound 3PCC leg being placed. `result` settles once: answered with a
+ * Leg (not yet joined to any room), or failed. `cancel()` after answer hangs
+ * the leg up, so a cancel that crosses an answer never leaves a leg behind.
+ */
+export interface OutboundDial {
+  readonly result: Promise<{ answered: Leg } | { failed: DialFailed }>;
+  /** Called on the first provisional response (the phone is ringing). */
+  onRinging(listener: () => void): void;
+  cancel(): void;
+}
+
+export interface Registration {
+  /** The user part of the AOR (To header): the person's desk user. */
+  user: string;
+  /** Where to send INVITEs to that user. */
+  contact: string;
+  expiresSec: number;
+  userAgent?: string;
+}
+
+export interface RegistrarHandlers {
+  /** The digest password for a user, or undefined to refuse them (403). */
+  passwordFor(user: string): Promise<string | undefined>;
+  onRegister(registration: Registration): Promise<void>;
+  onUnregister(user: string, contact: string): Promise<void>;
+}
+
+export type ConnectionState = 'connected' | 'connecting' | 'disconnected';
+
+export interface MediaServerStatus {
+  name: string;
+  state: ConnectionState;
+  /** Calls (channels) it carries now; the least loaded takes the next room. */
+  load: number;
+}
+
+export interface Telephony {
+  /** Every new INVITE to us. The handler owns the call from then on. */
+  onInboundCall(handler: (call: InboundCall) => void): void;
+  dial(request: DialRequest): OutboundDial;
+  /** Audio control of a member in a room. Throws when the room or member is gone. */
+  controlMember(mediaServer: string, room: string, memberId: string, control: MemberControl): Promise<void>;
+  serveRegistrar(handlers: RegistrarHandlers): void;
+  signallingState(): ConnectionState;
+  mediaServers(): MediaServerStatus[];
+  close(): Promise<void>;
+}

@@ -1,0 +1,179 @@
+import type { Socket } from 'node:net';
+
+// The subset of drachtio-srf 5.0.29 and drachtio-fsmrf 4.1.2 this adapter uses,
+// typed as the libraries behave at run time. srf's bundled .d.ts has drifted
+// (cbRequest is called (err, req); the dialog's destroy listener gets
+// (req, reason); dialog.destroy() returns a promise; callingNumber is missing;
+// connect() returns no promise) and fsmrf ships no types. Only
+// drachtio-adapter.ts turns the libraries' objects into these.
+
+export type SipHeaders = Record<string, string>;
+
+/** A parsed From/To/Contact value. */
+export interface NameAddr {
+  name?: string;
+  uri: string;
+  params?: Record<string, string | null | undefined>;
+}
+
+export interface SipMessage {
+  readonly body: string;
+  readonly callId: string;
+  get(name: string): string | undefined;
+  has(name: string): boolean;
+  getParsedHeader(name: 'From' | 'To'): NameAddr;
+  getParsedHeader(name: 'Contact'): NameAddr[];
+}
+
+/** Set on REGISTER requests by drachtio-mw-registration-parser. */
+export interface ParsedRegistration {
+  type: 'register' | 'unregister';
+  expires: number;
+  contact: NameAddr[];
+  aor: string;
+}
+
+/** Set by drachtio-mw-digest-auth once the Authorization header parsed. */
+export interface ParsedAuthorization {
+  username: string;
+  realm: string;
+}
+
+export interface SipRequest extends SipMessage {
+  readonly method: string;
+  /** The Request-URI. */
+  readonly uri: string;
+  /** Set by srf when a CANCEL for this INVITE arrived. */
+  canceled?: boolean;
+  registration?: ParsedRegistration;
+  authorization?: ParsedAuthorization;
+  /** A CANCEL for this (received) INVITE arrived. */
+  on(event: 'cancel', listener: () => void): void;
+  /**
+   * CANCELs this (sent) INVITE. drachtio's stack sends it once a provisional
+   * response (a 100 Trying too) has arrived, and sends nothing if none does.
+   */
+  cancel(callback?: (err: unknown) => void): void;
+}
+
+export interface SipResponseOptions {
+  headers?: SipHeaders;
+}
+
+export interface SipResponse {
+  readonly status: number;
+  readonly reason: string;
+  readonly finalResponseSent: boolean;
+  send(status: number, reason?: string, opts?: SipResponseOptions): void;
+  send(status: number, opts?: SipResponseOptions): void;
+}
+
+/** An established INVITE dialog. */
+export interface Dialog {
+  readonly sip: { callId: string };
+  readonly local: { sdp: string };
+  readonly remote: { sdp: string };
+  /** Sends BYE; emits nothing, removes the listeners. */
+  destroy(opts?: { headers?: SipHeaders }): Promise<unknown>;
+  /** Fires only on the far end's BYE (our own destroy() emits nothing). */
+  on(event: 'destroy', listener: (req: SipRequest, reason?: string) => void): this;
+}
+
+export interface UacOptions {
+  localSdp: string;
+  headers: SipHeaders;
+  callingNumber?: string;
+}
+
+export interface UacProgress {
+  cbRequest: (err: unknown, req?: SipRequest) => void;
+  cbProvisional: (res: SipResponse) => void;
+}
+
+export type SipNext = (err?: unknown) => void;
+export type SipMiddleware = (req: SipRequest, res: SipResponse, next: SipNext) => void;
+
+export interface SrfConnectOptions {
+  host: string;
+  port: number;
+  secret: string;
+  reconnect: { retryMaxDelay: number };
+}
+
+export interface Srf {
+  connect(opts: SrfConnectOptions): void;
+  disconnect(): void;
+  on(event: 'connect', listener: (err: Error | null, hostport?: string) => void): this;
+  on(event: 'error', listener: (err: Error) => void): this;
+  on(event: 'close', listener: () => void): this;
+  on(event: 'reconnecting', listener: (info: { delay: number; attempt: number }) => void): this;
+  invite(handler: (req: SipRequest, res: SipResponse) => void): void;
+  use(method: string, middleware: SipMiddleware[]): void;
+  createUAS(req: SipRequest, res: SipResponse, opts: { localSdp: string; headers?: SipHeaders }): Promise<Dialog>;
+  /** Mutates `opts` (uri, From, Contact): pass a fresh object each time. */
+  createUAC(uri: string, opts: UacOptions, progress: UacProgress): Promise<Dialog>;
+}
+
+/** A final non-2xx response as createUAC rejects with it (drachtio-srf's SipError, not exported in its types). */
+export interface SipErrorLike {
+  status: number;
+  reason?: string;
+}
+
+export interface EslEvent {
+  getHeader(name: string): string | undefined;
+  getBody(): string;
+}
+
+export interface EslConnection {
+  readonly socket: Socket | null;
+  connected(): boolean;
+}
+
+export interface ConferenceJoin {
+  memberId: number;
+  confUuid: string;
+}
+
+export interface Endpoint {
+  /** The FreeSWITCH channel uuid. */
+  readonly uuid: string;
+  readonly local: { sdp: string };
+  /** Resolves once the member is in; never rejects (a refused join stays pending). */
+  join(room: string): Promise<ConferenceJoin>;
+  /** Gives a 3PCC endpoint the far end's answer (re-INVITE to FreeSWITCH). */
+  modify(sdp: string): Promise<unknown>;
+  /** Hangs the channel up; resolves on FreeSWITCH's BYE, so it can hang: time it out. */
+  destroy(): Promise<void>;
+  /** FreeSWITCH hung the channel up, or its event socket closed. */
+  on(event: 'destroy', listener: () => void): this;
+}
+
+export interface CreateEndpointOptions {
+  /** The caller's offer; without it the endpoint makes an offer (3PCC). */
+  remoteSdp?: string;
+  headers?: SipHeaders;
+}
+
+export interface MediaServer {
+  readonly conn: EslConnection;
+  /** Resolves with the reply text; never rejects on -ERR. */
+  api(command: string): Promise<string>;
+  createEndpoint(opts: CreateEndpointOptions): Promise<Endpoint>;
+  disconnect(): void;
+  /** The inbound event socket closed. */
+  on(event: 'end', listener: () => void): this;
+  on(event: 'error', listener: (err: unknown) => void): this;
+}
+
+export interface MrfConnectOptions {
+  address: string;
+  port: number;
+  secret: string;
+  listenAddress?: string;
+  profile: string;
+}
+
+export interface Mrf {
+  connect(opts: MrfConnectOptions): Promise<MediaServer>;
+}

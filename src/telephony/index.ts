@@ -1,0 +1,143 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config/schema';
+import type { DependencyHealth } from '../services/ports/health';
+import type {
+  ConnectionState,
+  DialRequest,
+  InboundCall,
+  MediaServerStatus,
+  MemberControl,
+  OutboundDial,
+  RegistrarHandlers,
+  Telephony,
+} from '../services/ports/telephony';
+import { createMrf, createSrf, registrarMiddleware } from './drachtio-adapter';
+import type { SipRequest, SipResponse } from './drachtio-api';
+import { errorText } from './errors';
+import { mediaHealth } from './health';
+import { SipInboundCall } from './inbound-call';
+import { DEFAULT_MEDIA_TIMINGS, type MediaChannels, MediaServerPool, type MediaServerTimings } from './media-servers';
+import { controlMember, DEFAULT_HOLD_MUSIC } from './member-control';
+import { DEFAULT_DIAL_TIMINGS, type DialTimings, failedDial, SipOutboundDial } from './outbound-dial';
+import { registrarHandler } from './registrar';
+import { Signalling } from './signalling';
+
+export interface TelephonyOptions {
+  /** Played to a held member instead of the room (a FreeSWITCH sound: local_stream://…, a file path). */
+  holdMusic: string;
+  media: MediaServerTimings;
+  dial: DialTimings;
+}
+
+export const DEFAULT_TELEPHONY_OPTIONS: TelephonyOptions = {
+  holdMusic: DEFAULT_HOLD_MUSIC,
+  media: DEFAULT_MEDIA_TIMINGS,
+  dial: DEFAULT_DIAL_TIMINGS,
+};
+
+/** The Telephony port on drachtio-server (signalling) and FreeSWITCH through drachtio-fsmrf (media). */
+export class DrachtioTelephony implements Telephony {
+  private readonly srf = createSrf();
+  private readonly signalling: Signalling;
+  private readonly media: MediaServerPool;
+  private inboundHandler?: (call: InboundCall) => void;
+  private registrarServed = false;
+  private readonly log: Logger;
+
+  private readonly options: TelephonyOptions;
+
+  constructor(config: Config, log: Logger, options: Partial<TelephonyOptions> = {}) {
+    this.options = { ...DEFAULT_TELEPHONY_OPTIONS, ...options };
+    if (!config.drachtio) throw new Error('telephony needs DRACHTIO_HOST: drachtio is not configured');
+    this.log = log.child({ component: 'telephony' });
+    this.signalling = new Signalling(this.srf, config.drachtio, this.log);
+    this.media = new MediaServerPool(createMrf(this.srf), config.freeswitch, this.log, this.options.media);
+    this.srf.invite((req, res) => this.invite(req, res));
+    this.signalling.start();
+    this.media.start();
+  }
+
+  onInboundCall(handler: (call: InboundCall) => void): void {
+    this.inboundHandler = handler;
+  }
+
+  dial(request: DialRequest): OutboundDial {
+    let media: MediaChannels;
+    try {
+      media = this.media.byName(request.mediaServer);
+    } catch (err) {
+      return failedDial({ outcome: 'failed', reason: errorText(err) });
+    }
+    return new SipOutboundDial(request, media, this.srf, this.log, this.options.dial);
+  }
+
+  async controlMember(mediaServer: string, room: string, memberId: string, control: MemberControl): Promise<void> {
+    await controlMember(this.media.byName(mediaServer), room, memberId, control, this.options.holdMusic);
+  }
+
+  serveRegistrar(handlers: RegistrarHandlers): void {
+    // srf keeps every middleware it is given: a second chain would never run.
+    if (this.registrarServed) throw new Error('serveRegistrar may be called once');
+    this.registrarServed = true;
+    this.srf.use('register', [
+      ...registrarMiddleware((user) => handlers.passwordFor(user)),
+      registrarHandler(handlers, this.log.child({ registrar: true })),
+    ]);
+  }
+
+  signallingState(): ConnectionState {
+    return this.signalling.state();
+  }
+
+  mediaServers(): (MediaServerStatus & { detail?: string })[] {
+    return this.media.statuses();
+  }
+
+  /** drachtio's connection as the health report shows it. */
+  drachtio(): DependencyHealth {
+    const health: DependencyHealth = { configured: true, state: this.signalling.state() };
+    const detail = this.signalling.detail();
+    if (detail) health.detail = detail;
+    return health;
+  }
+
+  /** The media servers as one dependency: connected while any of them is. */
+  freeswitch(): DependencyHealth {
+    return mediaHealth(this.media.statuses());
+  }
+
+  async close(): Promise<void> {
+    this.signalling.close();
+    this.media.close();
+  }
+
+  private invite(req: SipRequest, res: SipResponse): void {
+    const handler = this.inboundHandler;
+    if (!handler) {
+      res.send(503, 'Not Ready');
+      return;
+    }
+    let call: SipInboundCall;
+    try {
+      call = new SipInboundCall(req, res, () => this.media.leastLoaded(), this.srf, this.log, this.options.dial);
+    } catch (err) {
+      this.log.warn({ err: errorText(err) }, 'unreadable INVITE');
+      res.send(400);
+      return;
+    }
+    try {
+      handler(call);
+    } catch (err) {
+      this.log.error({ err, sipCallId: call.sipCallId }, 'the inbound-call handler threw');
+      void call.reject(500).catch(() => undefined);
+    }
+  }
+}
+
+/**
+ * The port, plus drachtio() and freeswitch() for the health report (compose.ts's
+ * TelephonyHealth). Config has no hold-music setting yet: pass one in options.
+ */
+export function createTelephony(config: Config, log: Logger, options?: Partial<TelephonyOptions>): DrachtioTelephony {
+  return new DrachtioTelephony(config, log, options);
+}

@@ -1,0 +1,129 @@
+import type { Logger } from 'pino';
+import type { Leg } from '../services/ports/telephony';
+import type { Dialog, Endpoint } from './drachtio-api';
+import { withDeadline } from './deadline';
+import { JoinTimeoutError, LegEndedError, MediaOperationError } from './errors';
+import { endDialog, endEndpoint } from './teardown';
+
+export interface LegTimings {
+  /** fsmrf's join never settles when FreeSWITCH refuses it (a locked room). */
+  joinMs: number;
+  /** Both the BYE to the phone and the endpoint's hangup wait on the far end. */
+  teardownMs: number;
+}
+
+export const DEFAULT_LEG_TIMINGS: LegTimings = { joinMs: 5000, teardownMs: 3000 };
+
+type EndedBy = 'remote' | 'media';
+
+/**
+ * A call (the SIP dialog with a phone) bridged to a FreeSWITCH endpoint. It
+ * ends once, whichever side goes first: the phone's BYE, FreeSWITCH dropping
+ * the channel, or our hangup(); then the other side is torn down too.
+ */
+export class SipLeg implements Leg {
+  readonly id: string;
+  private endedBy?: EndedBy | 'local';
+  private readonly endedListeners: ((by: EndedBy) => void)[] = [];
+  private readonly endWaiters = new Set<() => void>();
+  private dialogGone = false;
+  private endpointGone = false;
+  private teardown?: Promise<void>;
+  private joining = false;
+
+  constructor(
+    private readonly endpoint: Endpoint,
+    private readonly dialog: Dialog,
+    readonly mediaServer: string,
+    private readonly release: () => void,
+    private readonly log: Logger,
+    private readonly timings: LegTimings = DEFAULT_LEG_TIMINGS,
+  ) {
+    this.id = endpoint.uuid;
+    dialog.on('destroy', (_req, reason) => {
+      this.dialogGone = true;
+      this.ended('remote', reason);
+    });
+    endpoint.on('destroy', () => {
+      this.endpointGone = true;
+      this.ended('media');
+    });
+  }
+
+  async join(room: string): Promise<{ memberId: string }> {
+    if (this.endedBy) throw new LegEndedError(this.id);
+    // fsmrf allows one pending join per endpoint; a second would throw inside it.
+    if (this.joining) throw new MediaOperationError(`joining room ${room}`, 'an earlier join of this leg is still pending');
+    this.joining = true;
+    let stopWaiting: (() => void) | undefined;
+    const legEnds = new Promise<never>((_, reject) => {
+      stopWaiting = () => reject(new LegEndedError(this.id));
+      this.endWaiters.add(stopWaiting);
+    });
+    try {
+      const joined = await withDeadline(
+        Promise.race([this.endpoint.join(room), legEnds]),
+        this.timings.joinMs,
+        () => new JoinTimeoutError(room, this.timings.joinMs),
+      );
+      this.joining = false;
+      return { memberId: String(joined.memberId) };
+    } catch (err) {
+      // A timed-out join stays pending inside fsmrf: this leg cannot join again.
+      if (!(err instanceof JoinTimeoutError)) this.joining = false;
+      throw err;
+    } finally {
+      if (stopWaiting) this.endWaiters.delete(stopWaiting);
+    }
+  }
+
+  hangup(): Promise<void> {
+    this.endedBy ??= 'local';
+    return this.tearDown();
+  }
+
+  onEnded(listener: (by: EndedBy) => void): void {
+    const by = this.endedBy;
+    if (by === 'remote' || by === 'media') queueMicrotask(() => this.notify(listener, by));
+    else this.endedListeners.push(listener);
+  }
+
+  private ended(by: EndedBy, reason?: string): void {
+    if (this.endedBy) return;
+    this.endedBy = by;
+    this.log.info({ legId: this.id, by, reason }, 'leg ended');
+    for (const stop of this.endWaiters) stop();
+    for (const listener of this.endedListeners.splice(0)) this.notify(listener, by);
+    void this.tearDown();
+  }
+
+  private notify(listener: (by: EndedBy) => void, by: EndedBy): void {
+    try {
+      listener(by);
+    } catch (err) {
+      this.log.error({ err, legId: this.id }, 'a leg-ended listener threw');
+    }
+  }
+
+  /** Frees whatever is still up; once, however many times it is asked. */
+  private tearDown(): Promise<void> {
+    this.teardown ??= this.releaseBoth();
+    return this.teardown;
+  }
+
+  private async releaseBoth(): Promise<void> {
+    for (const stop of this.endWaiters) stop();
+    const log = this.log.child({ legId: this.id });
+    const steps: Promise<void>[] = [];
+    if (!this.dialogGone) {
+      this.dialogGone = true;
+      steps.push(endDialog(this.dialog, this.timings.teardownMs, log));
+    }
+    if (!this.endpointGone) {
+      this.endpointGone = true;
+      steps.push(endEndpoint(this.endpoint, this.timings.teardownMs, log));
+    }
+    await Promise.all(steps);
+    this.release();
+  }
+}
