@@ -1,0 +1,131 @@
+import type { Logger } from 'pino';
+import type { Config } from './config/schema';
+import { buildApp } from './http/app';
+import type { TokenRegistry } from './http/auth';
+import { ClaimService } from './services/claim-service';
+import { DirectoryService } from './services/directory-service';
+import { Housekeeping } from './services/housekeeping';
+import type { DependencyHealth, HealthProbe } from './services/ports/health';
+import { PresenceService } from './services/presence-service';
+import { ClaimStore } from './store/claim-store';
+import { PeopleStore } from './store/people-store';
+import { RedisPresenceFeed } from './store/presence-feed';
+import { PresenceStore } from './store/presence-store';
+import { probeRedis, type RedisClient } from './store/redis-connection';
+import { CallEngine } from './services/calls/call-engine';
+import { CallService } from './services/calls/call-service';
+import { RedisCommandBus } from './store/command-bus';
+import { ContactResolver } from './services/calls/contact-resolver';
+import type { Telephony } from './services/ports/telephony';
+import { RegistrationService } from './services/registration-service';
+import { CallStore } from './store/call-store';
+import { RedisEventLog } from './store/event-log';
+import { RegistrationStore } from './store/registration-store';
+
+// Wiring shared by main.ts and the integration tests: stores on the given
+// Redis connections, the services on top, and the HTTP app on those.
+
+const notConfigured: DependencyHealth = { configured: false, state: 'not_configured' };
+
+function telephonyHealth(telephony: Telephony | undefined) {
+  if (!telephony) return { drachtio: notConfigured, freeswitch: notConfigured };
+  const servers = telephony.mediaServers();
+  const up = servers.filter((s) => s.state === 'connected').length;
+  return {
+    drachtio: { configured: true, state: telephony.signallingState() } satisfies DependencyHealth,
+    freeswitch: {
+      configured: true,
+      // Ready while any media server is up: rooms go to the healthy ones.
+      state: up > 0 ? 'connected' : servers.some((s) => s.state === 'connecting') ? 'connecting' : 'disconnected',
+      detail: servers.map((s) => `${s.name}: ${s.state}, ${s.load} calls`).join('; '),
+    } satisfies DependencyHealth,
+  };
+}
+
+export interface Connections {
+  redis: RedisClient;
+  subscriber: RedisClient;
+}
+
+/** Stores and services; with telephony, also the call engine and the registrar. */
+export async function composeServices(config: Config, conn: Connections, log: Logger, telephony?: Telephony) {
+  const prefix = config.redis.keyPrefix;
+  const people = new PeopleStore(conn.redis, prefix);
+  const presenceStore = new PresenceStore(conn.redis, prefix);
+  const claimStore = new ClaimStore(conn.redis, prefix);
+  const callStore = new CallStore(conn.redis, prefix);
+  const registrationStore = new RegistrationStore(conn.redis, prefix);
+  const feed = new RedisPresenceFeed(conn.subscriber, prefix);
+  const events = new RedisEventLog(conn.redis, conn.subscriber, prefix);
+  await feed.start();
+  await events.start();
+
+  const directory = new DirectoryService(people);
+  const presence = new PresenceService(people, presenceStore, config.presence);
+  const claims = new ClaimService(claimStore, config.presence.claimLeaseSec);
+  const registrations = new RegistrationService(people, registrationStore, presence);
+  const engine = telephony
+    ? new CallEngine(
+        {
+          telephony,
+          calls: callStore,
+          claims,
+          directory,
+          presence,
+          events,
+          contacts: new ContactResolver(registrationStore, config.calls.pstnGateway),
+          log,
+        },
+        { ...config.calls, claimLeaseSec: config.presence.claimLeaseSec, instanceId: config.instanceId },
+      )
+    : undefined;
+  if (telephony && engine) {
+    telephony.serveRegistrar(registrations);
+    engine.start();
+    // Someone became free (on any instance): queued calls may have an agent now.
+    feed.onChange((event) => {
+      if (!event.removed && event.presence.state === 'available') engine.kickDispatch();
+    });
+  }
+
+  const callService = new CallService(
+    callStore,
+    new RedisCommandBus(conn.redis, conn.subscriber, prefix, config.instanceId),
+    engine,
+  );
+  await callService.start();
+
+  const housekeeping = new Housekeeping(
+    [
+      { name: 'lapsed leases', run: () => claimStore.sweep() },
+      { name: 'missed heartbeats', run: () => presence.sweepHeartbeats() },
+      { name: 'wrap-ups due', run: () => presence.finishDueWrapUps() },
+      { name: 'lapsed registrations', run: () => registrations.expireLapsed() },
+      ...(engine ? [{ name: 'queued calls', run: () => engine.dispatch() }] : []),
+    ],
+    log,
+  );
+  const health: HealthProbe = {
+    report: async () => ({ redis: await probeRedis(conn.redis), ...telephonyHealth(telephony) }),
+  };
+  return {
+    directory,
+    presence,
+    claims,
+    feed,
+    events,
+    engine,
+    callService,
+    calls: callStore,
+    registrations,
+    health,
+    housekeeping,
+    stores: { people, presenceStore, claimStore, registrationStore },
+  };
+}
+
+export type Services = Awaited<ReturnType<typeof composeServices>>;
+
+export function composeApp(services: Services, tokens: TokenRegistry, log: Logger) {
+  return buildApp({ ...services, tokens }, log);
+}

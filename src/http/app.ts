@@ -1,0 +1,57 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import type { CallService } from '../services/calls/call-service';
+import type { ClaimService } from '../services/claim-service';
+import type { DirectoryService } from '../services/directory-service';
+import type { EventFeed } from '../services/ports/event-feed';
+import type { HealthProbe } from '../services/ports/health';
+import type { PresenceFeed } from '../services/ports/presence-feed';
+import type { PresenceService } from '../services/presence-service';
+import { authPlugin, type TokenRegistry } from './auth';
+import { installErrorHandler } from './errors';
+import { callRoutes } from './routes/calls';
+import { claimRoutes } from './routes/claims';
+import { healthRoutes } from './routes/health';
+import { peopleRoutes } from './routes/people';
+import { presenceRoutes } from './routes/presence';
+
+export interface AppServices {
+  directory: DirectoryService;
+  presence: PresenceService;
+  claims: ClaimService;
+  feed: PresenceFeed;
+  events: EventFeed;
+  callService: CallService;
+  health: HealthProbe;
+  tokens: TokenRegistry;
+}
+
+/** Builds the HTTP app; tests call this and use inject(), main.ts listens. */
+export async function buildApp(services: AppServices, log: Logger): Promise<FastifyInstance> {
+  // Route plugins are FastifyPluginAsyncZod, so each brings the zod type provider.
+  const app = Fastify({ loggerInstance: log as FastifyBaseLogger });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandler(app);
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Expert Bridge API', version: '1', description: 'Contact-centre telephony: presence, claims, calls, escalations, cases.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(authPlugin, { tokens: services.tokens });
+
+  await app.register(healthRoutes, { health: services.health });
+  await app.register(peopleRoutes, { directory: services.directory });
+  await app.register(presenceRoutes, { presence: services.presence, directory: services.directory, feed: services.feed });
+  await app.register(claimRoutes, { claims: services.claims });
+  await app.register(callRoutes, { calls: services.callService, events: services.events });
+  return app;
+}

@@ -1,0 +1,97 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { LoggedEvent } from '../../domain/events';
+import type { CallService } from '../../services/calls/call-service';
+import type { EventFeed } from '../../services/ports/event-feed';
+import { requireRole } from '../auth';
+import { errorResponses } from '../errors';
+import { openEventStream } from '../sse';
+
+const legView = z.object({
+  id: z.string(),
+  role: z.enum(['customer', 'agent', 'expert']),
+  personId: z.string().optional(),
+  state: z.enum(['ringing', 'joined', 'ended']),
+  memberId: z.string().optional(),
+  startedAt: z.string(),
+  joinedAt: z.string().optional(),
+  endedAt: z.string().optional(),
+});
+const callView = z.object({
+  id: z.string(),
+  sipCallId: z.string(),
+  customer: z.string(),
+  serviceNumber: z.string(),
+  state: z.enum(['queued', 'offering', 'connected', 'ended']),
+  room: z.string(),
+  mediaServer: z.string(),
+  owner: z.string(),
+  createdAt: z.string(),
+  queuedAt: z.string().optional(),
+  answeredAt: z.string().optional(),
+  legs: z.array(legView),
+});
+const callParams = z.object({ id: z.uuid() });
+const staff = requireRole('admin', 'supervisor', 'agent', 'expert');
+
+/** Live calls, readable from any instance, and their event stream. */
+export const callRoutes: FastifyPluginAsyncZod<{ calls: CallService; events: EventFeed }> = async (app, { calls, events }) => {
+  app.get(
+    '/v1/calls',
+    { preHandler: staff, schema: { tags: ['calls'], response: { 200: z.object({ items: z.array(callView) }), ...errorResponses } } },
+    async () => ({ items: await calls.list() }),
+  );
+
+  app.get(
+    '/v1/calls/:id',
+    { preHandler: staff, schema: { tags: ['calls'], params: callParams, response: { 200: callView, ...errorResponses } } },
+    async (request) => calls.get(request.params.id),
+  );
+
+  app.post(
+    '/v1/calls/:id/hangup',
+    {
+      preHandler: requireRole('admin', 'supervisor', 'agent'),
+      schema: { tags: ['calls'], params: callParams, response: { 202: z.object({ status: z.literal('hanging_up') }), ...errorResponses } },
+    },
+    async (request, reply) => {
+      await calls.hangup(request.params.id);
+      return reply.code(202).send({ status: 'hanging_up' as const });
+    },
+  );
+
+  app.get(
+    '/v1/calls/stream',
+    {
+      preHandler: staff,
+      schema: {
+        tags: ['calls'],
+        summary: 'SSE of call events; Last-Event-ID or ?since= replays from that id',
+        querystring: z.object({ since: z.string().regex(/^\d+-\d+$/).optional(), access_token: z.string().optional() }),
+      },
+    },
+    async (request, reply) => {
+      const since = request.query.since ?? (request.headers['last-event-id'] as string | undefined);
+      let buffered: LoggedEvent[] | undefined = [];
+      const isCall = (e: LoggedEvent) => e.type.startsWith('call.');
+      const stop = events.onEvent((e) => {
+        if (!isCall(e)) return;
+        if (buffered) buffered.push(e);
+        else stream.send(e.type, e, e.id);
+      });
+      const stream = openEventStream(request, reply, stop);
+      // Replay, then what arrived meanwhile, without sending anything twice.
+      let last = since ?? '';
+      if (since) for (const e of (await events.since(since)).filter(isCall)) stream.send(e.type, e, (last = e.id));
+      for (const e of buffered) if (!last || compareIds(e.id, last) > 0) stream.send(e.type, e, e.id);
+      buffered = undefined;
+    },
+  );
+};
+
+/** Redis stream ids ("ms-seq") in order. */
+function compareIds(a: string, b: string): number {
+  const [am, as] = a.split('-').map(Number) as [number, number];
+  const [bm, bs] = b.split('-').map(Number) as [number, number];
+  return am - bm || as - bs;
+}

@@ -1,0 +1,377 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Call, CallEndReason } from '../../domain/call';
+import type { Config } from '../../config/schema';
+import type { CallStore } from '../../store/call-store';
+import type { ClaimService } from '../claim-service';
+import type { DirectoryService } from '../directory-service';
+import type { EventFeed } from '../ports/event-feed';
+import type { DialFailed, InboundCall, Leg, Telephony } from '../ports/telephony';
+import type { PresenceService } from '../presence-service';
+import { BackgroundWork } from '../background-work';
+import { CallSession, type StaffLeg } from './call-session';
+import type { ContactResolver } from './contact-resolver';
+
+export interface CallEngineDeps {
+  telephony: Telephony;
+  calls: CallStore;
+  claims: ClaimService;
+  directory: DirectoryService;
+  presence: PresenceService;
+  events: EventFeed;
+  contacts: ContactResolver;
+  log: Logger;
+}
+
+type CallSettings = Config['calls'] & { claimLeaseSec: number; instanceId: string };
+
+/**
+ * Customer calls, from INVITE to the last hang-up: answer into a room, queue,
+ * claim the longest-idle agent, ring them, join them, and clean up whatever
+ * order the legs end in. Runs on the instance that holds the call's dialogs.
+ */
+export class CallEngine {
+  private readonly sessions = new Map<string, CallSession>();
+  private dispatching?: Promise<void>;
+  private dispatchAgain = false;
+  private renewTimer?: NodeJS.Timeout;
+  private readonly background: BackgroundWork;
+
+  constructor(
+    private readonly deps: CallEngineDeps,
+    private readonly settings: CallSettings,
+  ) {
+    this.background = new BackgroundWork(deps.log);
+  }
+
+  start(): void {
+    this.deps.telephony.onInboundCall((inbound) => this.background.run('inbound call', () => this.handleInbound(inbound)));
+    // Claims are leases: renew every live one well before it lapses.
+    const everyMs = Math.max(1000, (this.settings.claimLeaseSec * 1000) / 3);
+    this.renewTimer = setInterval(() => this.background.run('claim renewal', () => this.renewClaims()), everyMs);
+    this.renewTimer.unref();
+  }
+
+  /** Ids of the calls this instance holds. */
+  localCallIds(): string[] {
+    return [...this.sessions.keys()];
+  }
+
+  async handleInbound(inbound: InboundCall): Promise<void> {
+    const log = this.deps.log.child({ sipCallId: inbound.sipCallId });
+    const service = this.serviceNumberFor(inbound.to);
+    if (!service) {
+      log.info({ to: inbound.to }, 'call to a number we do not serve');
+      await inbound.reject(404, 'Not a service number');
+      return;
+    }
+    let cancelled = false;
+    inbound.onCancelled(() => (cancelled = true));
+
+    const callId = randomUUID();
+    let customer: Leg;
+    try {
+      customer = await inbound.answer({ 'X-Call-Id': callId });
+    } catch (err) {
+      log.error({ err }, 'cannot answer the call into a room');
+      await inbound.reject(503, 'Media unavailable');
+      return;
+    }
+    // The caller may have given up while we answered: the CANCEL crossed our 200.
+    if (cancelled) {
+      await customer.hangup();
+      return;
+    }
+
+    const now = new Date().toISOString();
+    const call: Call = {
+      id: callId,
+      sipCallId: inbound.sipCallId,
+      customer: inbound.from,
+      serviceNumber: service.number,
+      state: 'queued',
+      room: `call-${callId}`,
+      mediaServer: customer.mediaServer,
+      owner: this.settings.instanceId,
+      createdAt: now,
+      queuedAt: now,
+      legs: [],
+    };
+    const session = new CallSession(call, customer);
+    const customerLeg = session.addLeg('customer', customer.id);
+    this.sessions.set(callId, session);
+    customer.onEnded(() => this.background.run('customer hang-up', () => this.end(session, 'customer_hangup')));
+
+    try {
+      // Alone in the room, the customer hears the room's music.
+      const { memberId } = await customer.join(call.room);
+      Object.assign(customerLeg, { state: 'joined', memberId, joinedAt: new Date().toISOString() });
+    } catch (err) {
+      log.error({ err, callId }, 'customer could not join the room');
+      await this.end(session, 'media_lost');
+      return;
+    }
+    if (session.ended) return;
+    await this.deps.calls.save(call);
+    await this.deps.events.append('call.offered', { callId, customer: call.customer, serviceNumber: call.serviceNumber });
+    await this.queue(session, 'back');
+  }
+
+  /** Hangs a call up from the API. Returns false when this instance does not hold it. */
+  async hangup(callId: string): Promise<boolean> {
+    const session = this.sessions.get(callId);
+    if (!session) return false;
+    await this.end(session, 'hung_up_by_api');
+    return true;
+  }
+
+  /** A hang-up another instance asked for; this one holds the call, or nobody does any more. */
+  requestHangup(callId: string): void {
+    this.background.run('hang-up command', () => this.hangup(callId));
+  }
+
+  /** Looks for agents for the queued calls, first in line first. Runs one pass at a time. */
+  dispatch(): Promise<void> {
+    if (this.dispatching) {
+      this.dispatchAgain = true;
+      return this.dispatching;
+    }
+    this.dispatching = (async () => {
+      do {
+        this.dispatchAgain = false;
+        await this.dispatchOnce().catch((err) => this.deps.log.error({ err }, 'dispatch failed'));
+      } while (this.dispatchAgain);
+    })().finally(() => (this.dispatching = undefined));
+    return this.dispatching;
+  }
+
+  /** Runs a dispatch pass in the background. */
+  kickDispatch(): void {
+    this.background.run('dispatch', () => this.dispatch());
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.renewTimer);
+    await Promise.all([...this.sessions.values()].map((s) => this.end(s, 'shutdown')));
+    await this.background.drain();
+  }
+
+  private serviceNumberFor(to: string): { number: string; skill?: string } | undefined {
+    const numbers = this.settings.serviceNumbers;
+    if (numbers.length === 0) return { number: to };
+    return numbers.find((n) => n.number === to);
+  }
+
+  private async queue(session: CallSession, position: 'back' | 'front'): Promise<void> {
+    session.call.state = 'queued';
+    session.call.queuedAt = new Date().toISOString();
+    await this.deps.calls.save(session.call);
+    await this.deps.calls.enqueue(session.id, position === 'front');
+    await this.deps.events.append('call.queued', { callId: session.id, position });
+    clearTimeout(session.queueTimer);
+    session.queueTimer = setTimeout(
+      () => this.background.run('queue timeout', () => this.queueTimedOut(session)),
+      this.settings.queueMaxWaitSec * 1000,
+    );
+    session.queueTimer.unref();
+    this.kickDispatch();
+  }
+
+  private async dispatchOnce(): Promise<void> {
+    for (const callId of await this.deps.calls.queued()) {
+      const session = this.sessions.get(callId);
+      // Calls of other instances are theirs to dispatch; one offer at a time per call.
+      if (!session || session.ended || session.call.state !== 'queued' || session.ringing()) continue;
+      const skill = this.serviceNumberFor(session.call.serviceNumber)?.skill;
+      const claim = await this.deps.claims.tryClaim(
+        { role: 'agent', skills: skill ? [{ name: skill, minLevel: 1 }] : [], exclude: [...session.excluded] },
+        this.settings.claimLeaseSec,
+        { callId },
+      );
+      if (claim) this.background.run('agent offer', () => this.offer(session, claim.personId, claim.claimId));
+    }
+  }
+
+  /** Rings one claimed agent; on answer joins them, on failure hunts again. */
+  private async offer(session: CallSession, agentId: string, claimId: string): Promise<void> {
+    const { call } = session;
+    const log = this.deps.log.child({ callId: call.id, agentId });
+    const record = session.addLeg('agent', randomUUID(), agentId);
+    const staff: StaffLeg = { record, personId: agentId, claimId };
+    session.staff.set(record.id, staff);
+    call.state = 'offering';
+
+    const person = await this.deps.directory.get(agentId).catch(() => undefined);
+    const uri = person && (await this.deps.contacts.uriFor(person.person));
+    if (!uri) {
+      await this.missed(session, staff, { outcome: 'unavailable', reason: 'no reachable contact' });
+      return;
+    }
+    await this.deps.calls.save(call);
+    const dial = this.deps.telephony.dial({
+      uri,
+      mediaServer: call.mediaServer,
+      headers: { 'X-Call-Id': call.id, 'X-Customer': call.customer, 'X-Service-Number': call.serviceNumber },
+      callingNumber: call.customer,
+      ringTimeoutSec: this.settings.ringTimeoutSec,
+    });
+    staff.dial = dial;
+    dial.onRinging(() =>
+      this.background.run('ringing event', () => this.deps.events.append('call.agent_ringing', { callId: call.id, agentId })),
+    );
+
+    const result = await dial.result;
+    staff.dial = undefined;
+    if ('failed' in result) {
+      log.info({ outcome: result.failed.outcome, status: result.failed.status }, 'agent did not take the call');
+      await this.missed(session, staff, result.failed);
+      return;
+    }
+    const leg = result.answered;
+    staff.leg = leg;
+    // The customer may have hung up while the agent answered.
+    if (session.ended) {
+      await this.releaseStaff(staff, false);
+      return;
+    }
+    try {
+      const { memberId } = await leg.join(call.room);
+      Object.assign(record, { state: 'joined', memberId, joinedAt: new Date().toISOString() });
+    } catch (err) {
+      log.error({ err }, 'agent answered but could not join the room');
+      await this.missed(session, staff, { outcome: 'failed', reason: 'join failed' });
+      return;
+    }
+    if (session.ended) {
+      await this.releaseStaff(staff, true);
+      return;
+    }
+    leg.onEnded(() => this.background.run('agent hang-up', () => this.staffLeft(session, staff)));
+    clearTimeout(session.queueTimer);
+    call.state = 'connected';
+    const waitMs = Date.now() - Date.parse(call.queuedAt ?? call.createdAt);
+    call.answeredAt ??= new Date().toISOString();
+    await this.deps.calls.dequeue(call.id);
+    await this.deps.presence.startCall(agentId);
+    await this.deps.calls.save(call);
+    await this.deps.events.append('call.answered', { callId: call.id, agentId, waitMs });
+  }
+
+  private async missed(session: CallSession, staff: StaffLeg, failure: DialFailed): Promise<void> {
+    await this.releaseStaff(staff, false);
+    if (session.ended) return;
+    session.excluded.add(staff.personId);
+    const { call } = session;
+    await this.deps.events.append('call.agent_missed', {
+      callId: call.id,
+      agentId: staff.personId,
+      outcome: failure.outcome,
+      status: failure.status,
+    });
+    const { count, setAway } = await this.deps.presence.missedOffer(staff.personId);
+    if (setAway) await this.deps.events.append('presence.missed_offers', { personId: staff.personId, count });
+    call.state = session.joinedStaff().length ? 'connected' : 'queued';
+    await this.deps.calls.save(call);
+    this.kickDispatch();
+  }
+
+  /** An agent's leg ended while the call goes on. */
+  private async staffLeft(session: CallSession, staff: StaffLeg): Promise<void> {
+    if (session.ended || staff.record.state === 'ended') return;
+    await this.releaseStaff(staff, true);
+    await this.deps.events.append('call.agent_left', { callId: session.id, agentId: staff.personId });
+    if (session.joinedStaff().length > 0) {
+      await this.deps.calls.save(session.call);
+      return;
+    }
+    if (this.settings.agentHangupPolicy === 'end') {
+      await this.end(session, 'agent_hangup');
+      return;
+    }
+    // Alone again: back to the front of the queue, with music.
+    session.excluded.clear();
+    await this.queue(session, 'front');
+  }
+
+  /** Ends a staff leg: stop ringing or hang up, release the claim, start wrap-up if they talked. */
+  private async releaseStaff(staff: StaffLeg, talked: boolean): Promise<void> {
+    if (staff.record.state === 'ended') return;
+    staff.record.state = 'ended';
+    staff.record.endedAt = new Date().toISOString();
+    staff.dial?.cancel();
+    await staff.leg?.hangup();
+    await this.deps.claims.releaseQuietly(staff.claimId);
+    if (talked) await this.deps.presence.endCall(staff.personId);
+  }
+
+  private async queueTimedOut(session: CallSession): Promise<void> {
+    if (session.ended || session.call.state === 'connected') return;
+    const overflow = this.settings.overflowUri;
+    if (!overflow) {
+      await this.end(session, 'queue_timeout');
+      return;
+    }
+    // Hand the customer to the overflow destination: it joins the room like an agent would.
+    const ringing = session.ringing();
+    if (ringing) await this.releaseStaff(ringing, false);
+    await this.deps.calls.dequeue(session.id);
+    const dial = this.deps.telephony.dial({
+      uri: overflow,
+      mediaServer: session.call.mediaServer,
+      headers: { 'X-Call-Id': session.id, 'X-Customer': session.call.customer },
+      callingNumber: session.call.customer,
+      ringTimeoutSec: this.settings.ringTimeoutSec,
+    });
+    const result = await dial.result;
+    if ('failed' in result || session.ended) {
+      if ('answered' in result) await result.answered.hangup();
+      await this.end(session, 'queue_timeout');
+      return;
+    }
+    try {
+      await result.answered.join(session.call.room);
+    } catch {
+      await result.answered.hangup();
+      await this.end(session, 'queue_timeout');
+      return;
+    }
+    // The room is theirs now; our part of the call is over.
+    result.answered.onEnded(() => this.background.run('overflow hang-up', () => session.customer.hangup()));
+    session.customer.onEnded(() => this.background.run('overflow hang-up', () => result.answered.hangup()));
+    await this.end(session, 'overflowed', { keepCustomer: true });
+  }
+
+  /**
+   * Ends the call whatever state it is in: cancel ringing offers, hang up every
+   * leg, release every claim, remove the record. Safe to call more than once.
+   */
+  private async end(session: CallSession, reason: CallEndReason, opts: { keepCustomer?: boolean } = {}): Promise<void> {
+    if (session.ended) return;
+    session.ended = true;
+    clearTimeout(session.queueTimer);
+    const log = this.deps.log.child({ callId: session.id });
+    await Promise.all(
+      [...session.staff.values()].map((s) =>
+        this.releaseStaff(s, s.record.state === 'joined').catch((err) => log.error({ err }, 'staff leg cleanup failed')),
+      ),
+    );
+    if (!opts.keepCustomer) await session.customer.hangup();
+    this.sessions.delete(session.id);
+    await this.deps.calls.remove(session.id);
+    const durationMs = Date.now() - Date.parse(session.call.createdAt);
+    await this.deps.events.append('call.ended', { callId: session.id, reason, durationMs });
+    log.info({ reason, durationMs }, 'call ended');
+    this.kickDispatch();
+  }
+
+  private async renewClaims(): Promise<void> {
+    for (const session of this.sessions.values()) {
+      for (const staff of session.staff.values()) {
+        if (staff.record.state === 'ended') continue;
+        await this.deps.claims.renew(staff.claimId, this.settings.claimLeaseSec).catch((err: unknown) =>
+          this.deps.log.warn({ err, callId: session.id, personId: staff.personId }, 'claim lapsed during a call'),
+        );
+      }
+    }
+  }
+}

@@ -1,0 +1,49 @@
+import type { Call, CallLeg, LegRole } from '../../domain/call';
+import type { Leg, OutboundDial } from '../ports/telephony';
+
+/** A staff leg and the claim that holds its person while they ring or talk. */
+export interface StaffLeg {
+  record: CallLeg;
+  personId: string;
+  claimId: string;
+  /** Present while ringing; the answered leg replaces it. */
+  dial?: OutboundDial;
+  leg?: Leg;
+}
+
+/**
+ * The owning instance's live view of one call: its media legs and claims,
+ * which only exist here, next to the record every instance can read.
+ */
+export class CallSession {
+  readonly staff = new Map<string, StaffLeg>();
+  /** Agents who missed this call: the next hunt skips them. */
+  readonly excluded = new Set<string>();
+  ended = false;
+  queueTimer?: NodeJS.Timeout;
+
+  constructor(
+    readonly call: Call,
+    readonly customer: Leg,
+  ) {}
+
+  get id(): string {
+    return this.call.id;
+  }
+
+  addLeg(role: LegRole, id: string, personId?: string): CallLeg {
+    const record: CallLeg = { id, role, personId, state: 'ringing', startedAt: new Date().toISOString() };
+    this.call.legs.push(record);
+    return record;
+  }
+
+  /** An offer still ringing, if any: one agent is offered a call at a time. */
+  ringing(): StaffLeg | undefined {
+    return [...this.staff.values()].find((s) => s.record.state === 'ringing');
+  }
+
+  /** Staff legs in the room now. */
+  joinedStaff(): StaffLeg[] {
+    return [...this.staff.values()].filter((s) => s.record.state === 'joined');
+  }
+}

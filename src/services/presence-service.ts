@@ -1,0 +1,111 @@
+import { ConflictError, NotFoundError } from '../domain/errors';
+import { type PersonRecord, type PresenceActor, type PresenceState, checkTransition } from '../domain/presence';
+import type { PeopleStore } from '../store/people-store';
+import type { PresenceStore } from '../store/presence-store';
+
+export const HEARTBEAT_MISSED = 'no heartbeat from the console';
+
+export const MISSED_OFFERS = 'missed offers';
+
+export interface PresenceTimings {
+  heartbeatSec: number;
+  offlineAfterSec: number;
+  wrapUpSec: number;
+  maxMissedOffers: number;
+}
+
+/** Presence changes by people, supervisors and the system, under the domain rules. */
+export class PresenceService {
+  constructor(
+    private readonly people: PeopleStore,
+    private readonly store: PresenceStore,
+    private readonly timings: PresenceTimings,
+  ) {}
+
+  /**
+   * Checks the rules against the state read, then applies the change only if the
+   * state is still that one; if someone moved the person meanwhile, checks again.
+   */
+  async set(id: string, to: PresenceState, reason: string, actor: PresenceActor): Promise<PersonRecord> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const { presence } = await this.people.require(id);
+      const check = checkTransition(presence.state, to, actor);
+      if (!check.ok) {
+        throw new ConflictError('illegal_transition', check.reason, { from: presence.state, to, actor });
+      }
+      const result = await this.store.compareAndSet(id, presence.state, to, reason);
+      if (result.ok) return this.people.require(id);
+      if ('missing' in result) throw new NotFoundError('person', id);
+    }
+    throw new ConflictError('presence_contended', `presence of "${id}" keeps changing; try again`, { id });
+  }
+
+  /**
+   * A system change that may no longer apply (the person moved on meanwhile, or
+   * was deleted); returns whether it happened instead of throwing.
+   */
+  async trySystem(id: string, to: PresenceState, reason: string, onlyFrom?: readonly PresenceState[]): Promise<boolean> {
+    const found = await this.people.get(id);
+    if (!found) return false;
+    const from = found.presence.state;
+    if (onlyFrom && !onlyFrom.includes(from)) return false;
+    if (!checkTransition(from, to, 'system').ok) return false;
+    return (await this.store.compareAndSet(id, from, to, reason)).ok;
+  }
+
+  /** The console is open; an away caused by a missed heartbeat ends with it. */
+  async heartbeat(id: string, nowMs = Date.now()): Promise<PersonRecord> {
+    const { presence } = await this.people.require(id);
+    await this.store.recordHeartbeat(id, nowMs);
+    if (presence.state === 'away' && presence.reason === HEARTBEAT_MISSED) {
+      await this.trySystem(id, 'available', 'console back', ['away']);
+    }
+    return this.people.require(id);
+  }
+
+  /** A call took the person: busy while in the room. */
+  async startCall(id: string): Promise<void> {
+    await this.store.resetMissedOffers(id);
+    await this.trySystem(id, 'busy', 'on a call', ['available', 'wrap-up', 'busy']);
+  }
+
+  /** Their call ended: wrap-up for the configured time, then available. */
+  async endCall(id: string, nowMs = Date.now()): Promise<void> {
+    // Someone who allows two calls may still be on the other one.
+    const found = await this.people.get(id);
+    if (!found || found.presence.activeClaims > 0) return;
+    if (this.timings.wrapUpSec === 0) {
+      await this.trySystem(id, 'available', '', ['busy']);
+      return;
+    }
+    if (await this.trySystem(id, 'wrap-up', '', ['busy'])) {
+      await this.store.scheduleWrapUpEnd(id, nowMs + this.timings.wrapUpSec * 1000);
+    }
+  }
+
+  async finishDueWrapUps(nowMs = Date.now()): Promise<void> {
+    for (const id of await this.store.takeDueWrapUps(nowMs)) await this.trySystem(id, 'available', '', ['wrap-up']);
+  }
+
+  /** An offer rang out or was refused; too many in a row and the person is set away. */
+  async missedOffer(id: string): Promise<{ count: number; setAway: boolean }> {
+    const count = await this.store.countMissedOffer(id);
+    if (count < this.timings.maxMissedOffers) return { count, setAway: false };
+    const setAway = await this.trySystem(id, 'away', MISSED_OFFERS, ['available', 'wrap-up']);
+    if (setAway) await this.store.resetMissedOffers(id);
+    return { count, setAway };
+  }
+
+  /** Missed one window: away. Missed the longer one: offline, and no longer watched. */
+  async sweepHeartbeats(nowMs = Date.now()): Promise<void> {
+    const silent = await this.store.silentSince(nowMs - this.timings.heartbeatSec * 1000);
+    for (const { personId, lastMs } of silent) {
+      if (lastMs < nowMs - this.timings.offlineAfterSec * 1000) {
+        await this.trySystem(personId, 'offline', HEARTBEAT_MISSED, ['available', 'wrap-up', 'away']);
+        await this.store.forgetHeartbeat(personId);
+      } else {
+        await this.trySystem(personId, 'away', HEARTBEAT_MISSED, ['available', 'wrap-up']);
+      }
+    }
+  }
+}

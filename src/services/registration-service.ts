@@ -1,0 +1,45 @@
+import type { PeopleStore } from '../store/people-store';
+import type { RegistrationStore } from '../store/registration-store';
+import type { Registration, RegistrarHandlers } from './ports/telephony';
+import type { PresenceService } from './presence-service';
+
+/**
+ * Desk phones that register with us: their password comes from the
+ * directory, and their registration drives presence — registering makes an
+ * offline person available, un-registering or expiry makes them offline.
+ */
+export class RegistrationService implements RegistrarHandlers {
+  constructor(
+    private readonly people: PeopleStore,
+    private readonly registrations: RegistrationStore,
+    private readonly presence: PresenceService,
+  ) {}
+
+  async passwordFor(user: string): Promise<string | undefined> {
+    return (await this.people.findByDeskUser(user))?.person.sipPassword;
+  }
+
+  async onRegister(registration: Registration): Promise<void> {
+    await this.registrations.save(registration);
+    const found = await this.people.findByDeskUser(registration.user);
+    if (found) await this.presence.trySystem(found.person.id, 'available', 'desk phone registered', ['offline']);
+  }
+
+  async onUnregister(user: string, contact: string): Promise<void> {
+    if (await this.registrations.remove(user, contact)) await this.goOffline(user, 'desk phone unregistered');
+  }
+
+  /** Housekeeping: registrations whose phones stopped refreshing them. */
+  async expireLapsed(nowMs = Date.now()): Promise<void> {
+    for (const user of await this.registrations.expired(nowMs)) {
+      await this.registrations.remove(user);
+      await this.goOffline(user, 'desk phone registration expired');
+    }
+  }
+
+  private async goOffline(user: string, reason: string): Promise<void> {
+    const found = await this.people.findByDeskUser(user);
+    // Someone on a call keeps talking; their presence settles when it ends.
+    if (found) await this.presence.trySystem(found.person.id, 'offline', reason, ['available', 'away', 'wrap-up']);
+  }
+}
