@@ -1,0 +1,274 @@
+import { personInputSchema, type PersonInput } from '../../src/domain/person';
+import { MISSED_OFFERS } from '../../src/services/presence-service';
+import { eventually } from '../support/eventually';
+import { FakeTelephony, type FakeDial } from '../support/fake-telephony';
+import { auth, startTestApp, TOKENS } from '../support/test-app';
+
+const agent = (id: string, extra: Partial<PersonInput> = {}): PersonInput => ({
+  id,
+  displayName: id,
+  roles: ['agent'],
+  contacts: { desk: { uri: `sip:${id}@desk.example.com` } },
+  ...extra,
+});
+
+// Keys a finished call may leave: the directory, presence bookkeeping and the
+// event log. Anything about calls, queue or claims must be gone.
+const CALL_KEYS = /:(call:|calls$|queue$|claim:|leases$)/;
+
+describe('call engine (fake telephony, real Redis)', () => {
+  let t: Awaited<ReturnType<typeof startTestApp>>;
+  let phone: FakeTelephony;
+
+  async function start(settings: Record<string, string> = {}) {
+    phone = new FakeTelephony();
+    t = await startTestApp({ WRAPUP_SEC: '1', RING_TIMEOUT_SEC: '5', ...settings }, phone);
+  }
+  afterEach(() => t.close());
+
+  async function available(...people: PersonInput[]) {
+    for (const p of people) {
+      await t.services.directory.create(personInputSchema.parse(p));
+      await t.services.presence.set(p.id, 'available', '', 'self');
+      await new Promise((r) => setTimeout(r, 2));
+    }
+  }
+
+  const state = async (id: string) => (await t.services.directory.get(id)).presence;
+  const dialTo = (id: string) => eventually(() => {
+    const dial = phone.dials.find((d) => d.request.uri === `sip:${id}@desk.example.com` && d.pending);
+    if (!dial) throw new Error(`no ringing dial to ${id}`);
+    return dial;
+  });
+  const liveCall = () => eventually(async () => {
+    const [call] = await t.services.calls.list();
+    if (!call) throw new Error('no live call');
+    return call;
+  });
+  const eventTypes = async () => (await t.services.events.since('0')).map((e) => e.type);
+
+  async function expectNothingLeft() {
+    await eventually(async () => {
+      expect(phone.liveLegs()).toEqual([]);
+      expect(phone.pendingDials()).toEqual([]);
+      expect([...phone.rooms.keys()]).toEqual([]);
+      expect((await t.redis.keys()).filter((k) => CALL_KEYS.test(k))).toEqual([]);
+    });
+  }
+
+  it('call: a customer reaches the longest-idle agent, who rings with our headers and joins the room', async () => {
+    await start();
+    await available(agent('ana'), agent('sam'));
+    const inbound = phone.call('+43111', '100');
+
+    const dial = await dialTo('ana');
+    expect(dial.request.headers).toMatchObject({ 'X-Customer': '+43111', 'X-Service-Number': '100' });
+    const call = await liveCall();
+    expect(dial.request.headers['X-Call-Id']).toBe(call.id);
+    expect(dial.request.mediaServer).toBe('fs-test');
+    expect(phone.rooms.get(call.room)).toEqual([inbound.answered]);
+
+    dial.ring();
+    dial.answer();
+    await eventually(async () => expect((await t.services.calls.get(call.id))?.state).toBe('connected'));
+    expect(phone.rooms.get(call.room)).toHaveLength(2);
+    expect(await state('ana')).toMatchObject({ state: 'busy', activeClaims: 1 });
+    expect(await eventTypes()).toEqual(['call.offered', 'call.queued', 'call.agent_ringing', 'call.answered']);
+
+    const api = await t.app.inject({ url: `/v1/calls/${call.id}`, headers: auth(TOKENS.supervisor) });
+    expect(api.statusCode).toBe(200);
+    expect(api.json()).toMatchObject({
+      id: call.id,
+      state: 'connected',
+      customer: '+43111',
+      legs: [{ role: 'customer', state: 'joined' }, { role: 'agent', personId: 'ana', state: 'joined' }],
+    });
+
+    inbound.answered!.remoteHangup();
+    await expectNothingLeft();
+    expect(await state('ana')).toMatchObject({ state: 'wrap-up', activeClaims: 0 });
+    await t.services.presence.finishDueWrapUps(Date.now() + 1500);
+    expect((await state('ana')).state).toBe('available');
+    expect((await eventTypes()).at(-1)).toBe('call.ended');
+  });
+
+  it('call: the first agent does not answer, the next one does; missed offers set the first away', async () => {
+    await start({ MAX_MISSED_OFFERS: '1' });
+    await available(agent('ana'), agent('sam'));
+    phone.call('+43111');
+
+    (await dialTo('ana')).fail('no_answer', 408);
+    const second = await dialTo('sam');
+    second.answer();
+    await eventually(async () => expect((await state('sam')).state).toBe('busy'));
+    expect(await state('ana')).toMatchObject({ state: 'away', reason: MISSED_OFFERS, activeClaims: 0 });
+    expect(await eventTypes()).toEqual(
+      expect.arrayContaining(['call.agent_missed', 'presence.missed_offers', 'call.answered']),
+    );
+  });
+
+  it('call: a busy or declining agent is skipped, and the call waits for the next free one', async () => {
+    await start();
+    await available(agent('ana'));
+    phone.call('+43111');
+    (await dialTo('ana')).fail('busy', 486);
+    await eventually(async () => expect((await liveCall()).state).toBe('queued'));
+    expect(phone.pendingDials()).toEqual([]);
+    // ana is excluded for this call: only someone else can take it.
+    await available(agent('sam'));
+    (await dialTo('sam')).answer();
+    await eventually(async () => expect((await liveCall()).state).toBe('connected'));
+  });
+
+  it('call: callers are served first come, first served as agents free up', async () => {
+    await start();
+    const first = phone.call('+1');
+    await eventually(async () => expect(await t.services.calls.queued()).toHaveLength(1));
+    const second = phone.call('+2');
+    await eventually(async () => expect(await t.services.calls.queued()).toHaveLength(2));
+
+    await available(agent('ana'));
+    const toAna = await dialTo('ana');
+    expect(toAna.request.headers['X-Customer']).toBe('+1');
+    toAna.answer();
+    await available(agent('sam'));
+    expect((await dialTo('sam')).request.headers['X-Customer']).toBe('+2');
+    first.answered!.remoteHangup();
+    second.answered!.remoteHangup();
+    await expectNothingLeft();
+  });
+
+  it('call: a customer who hangs up while queued leaves nothing behind', async () => {
+    await start();
+    const inbound = phone.call('+43111');
+    await liveCall();
+    inbound.answered!.remoteHangup();
+    await expectNothingLeft();
+    expect((await eventTypes()).at(-1)).toBe('call.ended');
+    expect((await t.services.events.since('0')).at(-1)?.data).toMatchObject({ reason: 'customer_hangup' });
+  });
+
+  it("call: a customer who hangs up while the agent rings cancels the agent's INVITE and frees them", async () => {
+    await start();
+    await available(agent('ana'));
+    const inbound = phone.call('+43111');
+    const dial = await dialTo('ana');
+    inbound.answered!.remoteHangup();
+    await eventually(() => expect(dial.cancelled).toBe(true));
+    await expectNothingLeft();
+    expect(await state('ana')).toMatchObject({ state: 'available', activeClaims: 0 });
+  });
+
+  it('call: an answer that crosses the customer hang-up is hung up at once', async () => {
+    await start();
+    await available(agent('ana'));
+    const inbound = phone.call('+43111');
+    const dial = await dialTo('ana');
+    // The agent's 200 OK is already on its way when the customer's BYE arrives.
+    const late = dial.answer();
+    inbound.answered!.remoteHangup();
+    await expectNothingLeft();
+    expect(late.hungUp).toBe(true);
+    expect((await state('ana')).activeClaims).toBe(0);
+  });
+
+  it('call: an agent hanging up puts the customer back at the front of the queue', async () => {
+    await start();
+    await available(agent('ana'));
+    const waiting = phone.call('+2-waiting');
+    (await dialTo('ana')).fail('no_answer');
+    await eventually(async () => expect((await liveCall()).state).toBe('queued'));
+    const customer = phone.call('+1');
+    await eventually(async () => expect(await t.services.calls.queued()).toHaveLength(2));
+
+    await available(agent('sam'));
+    const toSam = await dialTo('sam');
+    expect(toSam.request.headers['X-Customer']).toBe('+2-waiting');
+    const samLeg = toSam.answer();
+    await eventually(async () => expect(await t.services.calls.queued()).toHaveLength(1));
+    samLeg.remoteHangup();
+    await eventually(async () => {
+      const queue = await t.services.calls.queued();
+      const calls = await t.services.calls.list();
+      const waitingCall = calls.find((c) => c.customer === '+2-waiting');
+      expect(queue[0]).toBe(waitingCall?.id);
+    });
+    expect((await state('sam')).state).toBe('wrap-up');
+    waiting.answered!.remoteHangup();
+    customer.answered!.remoteHangup();
+    await expectNothingLeft();
+  });
+
+  it('call: with AGENT_HANGUP_POLICY=end, an agent hanging up ends the call', async () => {
+    await start({ AGENT_HANGUP_POLICY: 'end' });
+    await available(agent('ana'));
+    const inbound = phone.call('+43111');
+    const leg = (await dialTo('ana')).answer();
+    await eventually(async () => expect((await liveCall()).state).toBe('connected'));
+    leg.remoteHangup();
+    await expectNothingLeft();
+    expect(inbound.answered!.hungUp).toBe(true);
+  });
+
+  it('call: the API hangs up a live call, ringing agent and all', async () => {
+    await start();
+    await available(agent('ana'));
+    phone.call('+43111');
+    await dialTo('ana');
+    const call = await liveCall();
+    const res = await t.app.inject({ method: 'POST', url: `/v1/calls/${call.id}/hangup`, headers: auth(TOKENS.supervisor) });
+    expect(res.statusCode).toBe(202);
+    await expectNothingLeft();
+    expect((await t.app.inject({ method: 'POST', url: `/v1/calls/${call.id}/hangup`, headers: auth(TOKENS.supervisor) })).statusCode).toBe(404);
+  });
+
+  it('call: a caller who waits past the maximum is let go', async () => {
+    await start({ QUEUE_MAX_WAIT_SEC: '1' });
+    const inbound = phone.call('+43111');
+    await liveCall();
+    await eventually(() => expect(inbound.answered!.hungUp).toBe(true), 3000);
+    await expectNothingLeft();
+    expect((await t.services.events.since('0')).at(-1)?.data).toMatchObject({ reason: 'queue_timeout' });
+  });
+
+  it('call: numbers we do not serve are refused; a media outage is a 503', async () => {
+    await start({ SERVICE_NUMBERS: '100,200:billing' });
+    const wrongNumber = phone.call('+1', '999');
+    await eventually(() => expect(wrongNumber.rejected).toEqual({ status: 404, reason: 'Not a service number' }));
+    phone.mediaDown = true;
+    const down = phone.call('+1', '100');
+    await eventually(() => expect(down.rejected?.status).toBe(503));
+  });
+
+  it('call: a service number with a skill only reaches agents who have it', async () => {
+    await start({ SERVICE_NUMBERS: '200:billing' });
+    await available(agent('ana'), agent('bil', { skills: [{ name: 'billing', level: 2 }] }));
+    phone.call('+1', '200');
+    const dial: FakeDial = await dialTo('bil');
+    expect(dial.request.uri).toBe('sip:bil@desk.example.com');
+    expect(phone.dials).toHaveLength(1);
+  });
+
+  it('presence: a desk phone registering makes its person reachable and available; un-registering, offline', async () => {
+    await start();
+    await t.services.directory.create(
+      personInputSchema.parse(agent('ana', { contacts: { desk: { user: 'ana' } }, sipPassword: 'ana-secret-1' })),
+    );
+    const registrar = phone.registrar!;
+    expect(await registrar.passwordFor('ana')).toBe('ana-secret-1');
+    expect(await registrar.passwordFor('nobody')).toBeUndefined();
+
+    await registrar.onRegister({ user: 'ana', contact: 'sip:ana@10.0.0.7:5060', expiresSec: 60 });
+    expect(await state('ana')).toMatchObject({ state: 'available', reason: 'desk phone registered' });
+    phone.call('+43111');
+    await eventually(() => expect(phone.dials[0]?.request.uri).toBe('sip:ana@10.0.0.7:5060'));
+    phone.dials[0]!.fail('declined', 603);
+
+    await registrar.onUnregister('ana', 'sip:ana@10.0.0.7:5060');
+    expect(await state('ana')).toMatchObject({ state: 'offline', reason: 'desk phone unregistered' });
+
+    await registrar.onRegister({ user: 'ana', contact: 'sip:ana@10.0.0.8:5060', expiresSec: 1 });
+    await t.services.registrations.expireLapsed(Date.now() + 1500);
+    expect(await state('ana')).toMatchObject({ state: 'offline', reason: 'desk phone registration expired' });
+  });
+});

@@ -1,0 +1,206 @@
+import type {
+  ConnectionState,
+  DialFailed,
+  DialRequest,
+  InboundCall,
+  Leg,
+  MediaServerStatus,
+  MemberControl,
+  OutboundDial,
+  RegistrarHandlers,
+  Telephony,
+} from '../../src/services/ports/telephony';
+
+// In-memory telephony: rooms are sets of legs; tests play the phones.
+
+let nextId = 1;
+
+export class FakeLeg implements Leg {
+  readonly id = `leg-${nextId++}`;
+  readonly mediaServer = 'fs-test';
+  room?: string;
+  memberId?: string;
+  hungUp = false;
+  private readonly endListeners: ((by: 'remote' | 'media') => void)[] = [];
+
+  constructor(
+    private readonly media: FakeTelephony,
+    readonly label: string,
+  ) {}
+
+  async join(room: string) {
+    if (this.hungUp) throw new Error('leg is gone');
+    this.room = room;
+    this.memberId = String(nextId++);
+    this.media.rooms.set(room, [...(this.media.rooms.get(room) ?? []), this]);
+    return { memberId: this.memberId };
+  }
+
+  async hangup() {
+    if (this.hungUp) return;
+    this.hungUp = true;
+    this.leaveRoom();
+  }
+
+  onEnded(listener: (by: 'remote' | 'media') => void) {
+    this.endListeners.push(listener);
+  }
+
+  /** The phone hangs up (a BYE from the far end). */
+  remoteHangup() {
+    if (this.hungUp) return;
+    this.hungUp = true;
+    this.leaveRoom();
+    for (const l of this.endListeners) l('remote');
+  }
+
+  private leaveRoom() {
+    if (!this.room) return;
+    const left = (this.media.rooms.get(this.room) ?? []).filter((l) => l !== this);
+    if (left.length) this.media.rooms.set(this.room, left);
+    else this.media.rooms.delete(this.room);
+  }
+}
+
+export class FakeInbound implements InboundCall {
+  readonly sipCallId = `sip-${nextId++}`;
+  answered?: FakeLeg;
+  rejected?: { status: number; reason?: string };
+  private cancelListener?: () => void;
+
+  constructor(
+    private readonly media: FakeTelephony,
+    readonly from: string,
+    readonly to: string,
+  ) {}
+
+  async answer() {
+    if (this.media.mediaDown) throw new Error('no media server');
+    this.answered = new FakeLeg(this.media, `customer ${this.from}`);
+    this.media.legs.push(this.answered);
+    return this.answered;
+  }
+
+  async reject(status: number, reason?: string) {
+    this.rejected = { status, reason };
+  }
+
+  onCancelled(listener: () => void) {
+    this.cancelListener = listener;
+  }
+
+  cancel() {
+    this.cancelListener?.();
+  }
+}
+
+export class FakeDial implements OutboundDial {
+  readonly result: Promise<{ answered: Leg } | { failed: DialFailed }>;
+  cancelled = false;
+  leg?: FakeLeg;
+  private settle!: (r: { answered: Leg } | { failed: DialFailed }) => void;
+  private settled = false;
+  private ringingListener?: () => void;
+
+  constructor(
+    private readonly media: FakeTelephony,
+    readonly request: DialRequest,
+  ) {
+    this.result = new Promise((resolve) => (this.settle = resolve));
+  }
+
+  onRinging(listener: () => void) {
+    this.ringingListener = listener;
+  }
+
+  ring() {
+    this.ringingListener?.();
+  }
+
+  /** The phone answers: resolves with a fresh leg. */
+  answer(): FakeLeg {
+    const leg = new FakeLeg(this.media, this.request.uri);
+    this.leg = leg;
+    this.media.legs.push(leg);
+    this.finish({ answered: leg });
+    return leg;
+  }
+
+  fail(outcome: DialFailed['outcome'], status?: number) {
+    this.finish({ failed: { outcome, status } });
+  }
+
+  cancel() {
+    // Like the real adapter: a cancel after answer hangs the answered leg up.
+    this.cancelled = true;
+    if (this.leg) void this.leg.hangup();
+    this.finish({ failed: { outcome: 'cancelled', status: 487 } });
+  }
+
+  get pending() {
+    return !this.settled;
+  }
+
+  private finish(r: { answered: Leg } | { failed: DialFailed }) {
+    if (this.settled) return;
+    this.settled = true;
+    this.settle(r);
+  }
+}
+
+export class FakeTelephony implements Telephony {
+  readonly rooms = new Map<string, FakeLeg[]>();
+  readonly legs: FakeLeg[] = [];
+  readonly dials: FakeDial[] = [];
+  readonly controls: { room: string; memberId: string; control: MemberControl }[] = [];
+  registrar?: RegistrarHandlers;
+  mediaDown = false;
+  private inbound?: (call: InboundCall) => void;
+
+  onInboundCall(handler: (call: InboundCall) => void) {
+    this.inbound = handler;
+  }
+
+  /** A customer's INVITE arrives. */
+  call(from: string, to = '100'): FakeInbound {
+    const call = new FakeInbound(this, from, to);
+    this.inbound?.(call);
+    return call;
+  }
+
+  dial(request: DialRequest): FakeDial {
+    const dial = new FakeDial(this, request);
+    this.dials.push(dial);
+    return dial;
+  }
+
+  async controlMember(_server: string, room: string, memberId: string, control: MemberControl) {
+    const leg = this.rooms.get(room)?.find((l) => l.memberId === memberId);
+    if (!leg) throw new Error(`no member ${memberId} in ${room}`);
+    this.controls.push({ room, memberId, control });
+    if (control === 'kick') leg.remoteHangup();
+  }
+
+  serveRegistrar(handlers: RegistrarHandlers) {
+    this.registrar = handlers;
+  }
+
+  signallingState(): ConnectionState {
+    return 'connected';
+  }
+
+  mediaServers(): MediaServerStatus[] {
+    return [{ name: 'fs-test', state: this.mediaDown ? 'disconnected' : 'connected', load: this.legs.filter((l) => !l.hungUp).length }];
+  }
+
+  async close() {}
+
+  /** Legs still up: after any scenario, only the ones the scenario expects. */
+  liveLegs(): FakeLeg[] {
+    return this.legs.filter((l) => !l.hungUp);
+  }
+
+  pendingDials(): FakeDial[] {
+    return this.dials.filter((d) => d.pending);
+  }
+}

@@ -1,0 +1,64 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from '../../src/config/load';
+import { loadTokens } from '../../src/config/tokens';
+
+const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+const file = (name: string, text: string) => {
+  writeFileSync(join(dir, name), text);
+  return join(dir, name);
+};
+
+describe('config', () => {
+  it('applies defaults and reads the fixed variable names', () => {
+    const config = loadConfig({
+      AUTH_TOKENS_FILE: 'tokens.yaml',
+      DRACHTIO_HOST: 'sbc',
+      FREESWITCH_SERVERS: 'fs1, fs2:8022,[::1]:8023',
+      FREESWITCH_LISTEN_ADDRESS: '10.0.0.5',
+    });
+    expect(config.http).toEqual({ host: '0.0.0.0', port: 3000, publicBaseUrl: 'http://localhost:3000' });
+    expect(config.drachtio).toEqual({ host: 'sbc', port: 9022, secret: 'cymru' });
+    expect(config.freeswitch.servers).toEqual([
+      { host: 'fs1', port: 8021 },
+      { host: 'fs2', port: 8022 },
+      { host: '::1', port: 8023 },
+    ]);
+    expect(config.freeswitch.listenAddress).toBe('10.0.0.5');
+  });
+
+  it('leaves telephony unconfigured without DRACHTIO_HOST', () => {
+    expect(loadConfig({ AUTH_TOKENS_FILE: 't', DRACHTIO_HOST: '' }).drachtio).toBeUndefined();
+  });
+
+  it('lists every problem in one message', () => {
+    let error: ConfigError | undefined;
+    try {
+      loadConfig({ PORT: 'eighty', REDIS_URL: 'http://x', FREESWITCH_SERVERS: 'fs1:99999', LOG_LEVEL: 'loud' });
+    } catch (err) {
+      error = err as ConfigError;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error?.problems.map((p) => p.split(':')[0])).toEqual(
+      expect.arrayContaining(['PORT', 'REDIS_URL', 'FREESWITCH_SERVERS.0', 'LOG_LEVEL', 'AUTH_TOKENS_FILE']),
+    );
+    expect(error?.message).toMatch(/^invalid configuration:\n {2}- /);
+  });
+
+  it('reads a settings file under the environment', () => {
+    const path = file('settings.yaml', 'PORT: 8080\nLOG_LEVEL: debug\nAUTH_TOKENS_FILE: from-file.yaml\n');
+    const config = loadConfig({ CONFIG_FILE: path, LOG_LEVEL: 'warn' });
+    expect(config.http.port).toBe(8080);
+    expect(config.logLevel).toBe('warn');
+    expect(config.authTokensFile).toBe('from-file.yaml');
+    expect(() => loadConfig({ CONFIG_FILE: join(dir, 'missing.yaml') })).toThrow(/missing.yaml: cannot be read \(ENOENT\)/);
+  });
+
+  it('checks the tokens file', () => {
+    const good = file('tokens.yaml', '- {token: aaaaaaaaaaaaaaaa, role: admin}\n- {token: bbbbbbbbbbbbbbbb, role: expert, personId: bo}\n');
+    expect(loadTokens(good)).toHaveLength(2);
+    const bad = file('bad.yaml', '- {token: short, role: admin}\n- {token: cccccccccccccccc, role: expert}\n');
+    expect(() => loadTokens(bad)).toThrow(/\[0.token\] tokens must be at least 16 characters[\s\S]*\[1.personId\] agent and expert tokens need a personId/);
+  });
+});

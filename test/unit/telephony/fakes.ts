@@ -1,0 +1,107 @@
+import { EventEmitter } from 'node:events';
+import pino from 'pino';
+import type {
+  CreateEndpointOptions,
+  Dialog,
+  Endpoint,
+  SipRequest,
+  SipResponse,
+  UacOptions,
+  UacProgress,
+} from '../../../src/telephony/drachtio-api';
+import type { MediaChannels, OpenedEndpoint } from '../../../src/telephony/media-servers';
+
+// In-memory stand-ins for fsmrf endpoints, srf dialogs and createUAC, so the
+// races of the adapter can be played step by step.
+
+export const silentLog = pino({ level: 'silent' });
+
+export function deferred<T>() {
+  let resolve!: (value: T) => void;
+  let reject!: (err: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+/** Lets pending promise callbacks run. */
+export const flush = () => new Promise((resolve) => setImmediate(resolve));
+
+export class FakeEndpoint extends EventEmitter implements Endpoint {
+  static count = 0;
+  readonly uuid = `ep-${++FakeEndpoint.count}`;
+  readonly local = { sdp: 'v=0 offer-from-freeswitch' };
+  join = jest.fn((_room: string) => Promise.resolve({ memberId: 7, confUuid: 'conf-1' }));
+  modify = jest.fn((_sdp: string) => Promise.resolve({}));
+  destroy = jest.fn(() => Promise.resolve());
+}
+
+export class FakeDialog extends EventEmitter implements Dialog {
+  readonly sip = { callId: 'call-1' };
+  readonly local = { sdp: 'local' };
+  readonly remote = { sdp: 'v=0 answer-from-phone' };
+  destroy = jest.fn(() => Promise.resolve({}));
+  /** The phone hangs up. */
+  remoteBye() {
+    this.emit('destroy', {} as SipRequest, 'normal release');
+  }
+}
+
+export class FakeMedia implements MediaChannels {
+  readonly name = 'fs-1:8021';
+  readonly endpoints: FakeEndpoint[] = [];
+  readonly released: string[] = [];
+  openOptions: CreateEndpointOptions[] = [];
+  failWith?: Error;
+  gate?: Promise<void>;
+  api = jest.fn((_command: string) => Promise.resolve('+OK'));
+
+  async openEndpoint(opts: CreateEndpointOptions): Promise<OpenedEndpoint> {
+    this.openOptions.push(opts);
+    if (this.gate) await this.gate;
+    if (this.failWith) throw this.failWith;
+    const endpoint = new FakeEndpoint();
+    this.endpoints.push(endpoint);
+    return { endpoint, release: () => this.released.push(endpoint.uuid) };
+  }
+}
+
+export class FakeInvite {
+  cancel = jest.fn((_callback?: (err: unknown) => void) => undefined);
+}
+
+/** createUAC whose INVITE outcome the test decides. */
+export class FakeUac {
+  readonly calls: { uri: string; opts: UacOptions; progress: UacProgress; outcome: ReturnType<typeof deferred<Dialog>>; invite: FakeInvite }[] = [];
+
+  createUAC = jest.fn((uri: string, opts: UacOptions, progress: UacProgress): Promise<Dialog> => {
+    const outcome = deferred<Dialog>();
+    const invite = new FakeInvite();
+    this.calls.push({ uri, opts, progress, outcome, invite });
+    progress.cbRequest(null, invite as unknown as SipRequest);
+    return outcome.promise;
+  });
+
+  get last() {
+    const call = this.calls.at(-1);
+    if (!call) throw new Error('createUAC was not called');
+    return call;
+  }
+
+  provisional(status: number) {
+    this.last.progress.cbProvisional({ status, reason: 'Ringing', finalResponseSent: false } as unknown as SipResponse);
+  }
+
+  answer(): FakeDialog {
+    const dialog = new FakeDialog();
+    this.last.outcome.resolve(dialog);
+    return dialog;
+  }
+
+  fail(status: number, reason: string) {
+    const err = Object.assign(new Error(`Sip non-success response: ${status}`), { status, reason });
+    this.last.outcome.reject(err);
+  }
+}

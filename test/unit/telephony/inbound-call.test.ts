@@ -1,0 +1,123 @@
+import { EventEmitter } from 'node:events';
+import type { Dialog, SipRequest, SipResponse } from '../../../src/telephony/drachtio-api';
+import { CallNotPendingError, MediaUnavailableError } from '../../../src/telephony/errors';
+import { SipInboundCall } from '../../../src/telephony/inbound-call';
+import { deferred, FakeDialog, FakeMedia, flush, silentLog } from './fakes';
+
+class FakeInviteRequest extends EventEmitter {
+  readonly method = 'INVITE';
+  readonly uri = 'sip:2000@127.0.0.1:5060';
+  readonly callId = 'call-abc';
+  body = 'v=0 caller-offer';
+  get(name: string) {
+    return name.toLowerCase() === 'call-id' ? 'call-abc' : undefined;
+  }
+  has() {
+    return true;
+  }
+  getParsedHeader() {
+    return { uri: 'sip:5551234@10.1.1.1:5060', params: { tag: 'x' } };
+  }
+}
+
+function setup(prepare?: (media: FakeMedia) => void) {
+  const req = new FakeInviteRequest();
+  const res = { send: jest.fn(), status: 0, reason: '', finalResponseSent: false };
+  const media = new FakeMedia();
+  prepare?.(media);
+  const uas = deferred<Dialog>();
+  const srf = { createUAS: jest.fn(() => uas.promise) };
+  const call = new SipInboundCall(
+    req as unknown as SipRequest,
+    res as unknown as SipResponse,
+    () => media,
+    srf,
+    silentLog,
+    { joinMs: 30, teardownMs: 30 },
+  );
+  return { req, res, media, uas, srf, call };
+}
+
+describe('SipInboundCall', () => {
+  it('reads caller, dialled number and Call-ID', () => {
+    const { call } = setup();
+    expect([call.from, call.to, call.sipCallId]).toEqual(['5551234', '2000', 'call-abc']);
+  });
+
+  it('answers: endpoint on the caller\'s offer, 200 OK with the endpoint\'s answer and our headers', async () => {
+    const { media, uas, srf, call } = setup();
+    const answering = call.answer({ 'X-Call-Id': 'c-1' });
+    await flush();
+    expect(media.openOptions[0]).toEqual({ remoteSdp: 'v=0 caller-offer', headers: { From: '<sip:5551234@10.1.1.1:5060>' } });
+    expect(srf.createUAS).toHaveBeenCalledWith(expect.anything(), expect.anything(), {
+      localSdp: 'v=0 offer-from-freeswitch',
+      headers: { 'X-Call-Id': 'c-1' },
+    });
+    uas.resolve(new FakeDialog());
+    const leg = await answering;
+    expect(leg.id).toBe(media.endpoints[0]?.uuid);
+    await expect(call.answer()).rejects.toBeInstanceOf(CallNotPendingError);
+  });
+
+  it('frees the endpoint when the CANCEL arrives while it is being made, and sends no 200 OK', async () => {
+    const gate = deferred<void>();
+    const { req, media, srf, call } = setup((fake) => (fake.gate = gate.promise));
+    const cancelled = jest.fn();
+    call.onCancelled(cancelled);
+    const answering = call.answer();
+    req.emit('cancel');
+    expect(cancelled).toHaveBeenCalledTimes(1);
+    gate.resolve();
+    await expect(answering).rejects.toBeInstanceOf(CallNotPendingError);
+    expect(srf.createUAS).not.toHaveBeenCalled();
+    expect(media.endpoints[0]?.destroy).toHaveBeenCalled();
+    expect(media.released).toHaveLength(1);
+  });
+
+  it('frees the endpoint when the 200 OK cannot be sent because the caller cancelled', async () => {
+    const { req, media, uas, call } = setup();
+    const answering = call.answer();
+    await flush();
+    req.emit('cancel');
+    uas.reject(new Error('Response#send: final response already sent'));
+    await expect(answering).rejects.toBeInstanceOf(CallNotPendingError);
+    expect(media.endpoints[0]?.destroy).toHaveBeenCalled();
+  });
+
+  it('lets the caller be rejected after a failed answer when no media server is up', async () => {
+    const res = { send: jest.fn(), status: 0, reason: '', finalResponseSent: false };
+    const noMedia = new SipInboundCall(
+      new FakeInviteRequest() as unknown as SipRequest,
+      res as unknown as SipResponse,
+      () => {
+        throw new MediaUnavailableError();
+      },
+      { createUAS: jest.fn() },
+      silentLog,
+    );
+    await expect(noMedia.answer()).rejects.toBeInstanceOf(MediaUnavailableError);
+    await noMedia.reject(503);
+    expect(res.send).toHaveBeenCalledWith(503);
+  });
+
+  it('reject after the CANCEL is a no-op; reject twice sends once', async () => {
+    const { req, res, call } = setup();
+    req.emit('cancel');
+    await call.reject(480);
+    expect(res.send).not.toHaveBeenCalled();
+    const other = setup();
+    await other.call.reject(480, 'Temporarily Unavailable');
+    await other.call.reject(480);
+    expect(other.res.send).toHaveBeenCalledTimes(1);
+    expect(other.res.send).toHaveBeenCalledWith(480, 'Temporarily Unavailable');
+  });
+
+  it('tells a cancel listener that subscribes after the CANCEL', async () => {
+    const { req, call } = setup();
+    req.emit('cancel');
+    const late = jest.fn();
+    call.onCancelled(late);
+    await flush();
+    expect(late).toHaveBeenCalledTimes(1);
+  });
+});

@@ -1,0 +1,98 @@
+import { JoinTimeoutError, LegEndedError } from '../../../src/telephony/errors';
+import { SipLeg } from '../../../src/telephony/leg';
+import { deferred, FakeDialog, FakeEndpoint, flush, silentLog } from './fakes';
+
+function setup() {
+  const endpoint = new FakeEndpoint();
+  const dialog = new FakeDialog();
+  const release = jest.fn();
+  const leg = new SipLeg(endpoint, dialog, 'fs-1:8021', release, silentLog, { joinMs: 30, teardownMs: 30 });
+  return { endpoint, dialog, release, leg };
+}
+
+describe('SipLeg', () => {
+  it('joins a room by name and reports the member id as a string', async () => {
+    const { endpoint, leg } = setup();
+    await expect(leg.join('room-1')).resolves.toEqual({ memberId: '7' });
+    expect(endpoint.join).toHaveBeenCalledWith('room-1');
+    expect(leg.id).toBe(endpoint.uuid);
+  });
+
+  it('times out a join that FreeSWITCH never completes (a locked room)', async () => {
+    const { endpoint, leg } = setup();
+    endpoint.join.mockReturnValueOnce(new Promise(() => undefined));
+    await expect(leg.join('locked')).rejects.toBeInstanceOf(JoinTimeoutError);
+  });
+
+  it('rejects a pending join when the leg ends meanwhile', async () => {
+    const { endpoint, dialog, leg } = setup();
+    const pending = deferred<{ memberId: number; confUuid: string }>();
+    endpoint.join.mockReturnValueOnce(pending.promise);
+    const joining = leg.join('room-1');
+    dialog.remoteBye();
+    await expect(joining).rejects.toBeInstanceOf(LegEndedError);
+  });
+
+  it('on the phone\'s BYE: onEnded("remote") once, the endpoint hung up, the channel released', async () => {
+    const { endpoint, dialog, release, leg } = setup();
+    const ended = jest.fn();
+    leg.onEnded(ended);
+    dialog.remoteBye();
+    dialog.remoteBye();
+    endpoint.emit('destroy');
+    await flush();
+    expect(ended).toHaveBeenCalledTimes(1);
+    expect(ended).toHaveBeenCalledWith('remote');
+    expect(endpoint.destroy).toHaveBeenCalledTimes(1);
+    expect(dialog.destroy).not.toHaveBeenCalled();
+    expect(release).toHaveBeenCalledTimes(1);
+  });
+
+  it('when FreeSWITCH drops the channel: onEnded("media") and a BYE to the phone', async () => {
+    const { endpoint, dialog, leg } = setup();
+    const ended = jest.fn();
+    leg.onEnded(ended);
+    endpoint.emit('destroy');
+    await flush();
+    expect(ended).toHaveBeenCalledWith('media');
+    expect(dialog.destroy).toHaveBeenCalledTimes(1);
+    expect(endpoint.destroy).not.toHaveBeenCalled();
+  });
+
+  it('tells a listener that subscribes after the end', async () => {
+    const { dialog, leg } = setup();
+    dialog.remoteBye();
+    const late = jest.fn();
+    leg.onEnded(late);
+    await flush();
+    expect(late).toHaveBeenCalledWith('remote');
+  });
+
+  it('hangup() is idempotent, never throws, and does not call onEnded', async () => {
+    const { endpoint, dialog, release, leg } = setup();
+    const ended = jest.fn();
+    leg.onEnded(ended);
+    dialog.destroy.mockRejectedValueOnce(new Error('Server error: unable to find dialog for dialog id provided'));
+    endpoint.destroy.mockReturnValueOnce(new Promise(() => undefined)); // FreeSWITCH's BYE never comes
+    await Promise.all([leg.hangup(), leg.hangup()]);
+    await leg.hangup();
+    expect(dialog.destroy).toHaveBeenCalledTimes(1);
+    expect(endpoint.destroy).toHaveBeenCalledTimes(1);
+    expect(release).toHaveBeenCalledTimes(1);
+    dialog.remoteBye();
+    await flush();
+    expect(ended).not.toHaveBeenCalled();
+    await expect(leg.join('room-1')).rejects.toBeInstanceOf(LegEndedError);
+  });
+
+  it('keeps going when an onEnded listener throws', async () => {
+    const { dialog, leg } = setup();
+    const second = jest.fn();
+    leg.onEnded(() => {
+      throw new Error('listener bug');
+    });
+    leg.onEnded(second);
+    dialog.remoteBye();
+    expect(second).toHaveBeenCalledWith('remote');
+  });
+});
