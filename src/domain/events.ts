@@ -1,6 +1,29 @@
 // Everything that happens is appended to one event log; consoles, webhooks
 // and reports read it. The payload is typed per event type.
 
+import type { SkillRequirement } from './matching';
+
+/** Who or what an escalation targets: one expert, or anyone with the skills. */
+export interface EscalationTargetView {
+  expertId?: string;
+  skills?: SkillRequirement[];
+  language?: string;
+}
+
+export type EscalationModeName = 'conference' | 'consult' | 'transfer' | 'blind';
+
+interface EscalationRef {
+  escalationId: string;
+  callId: string;
+}
+
+interface ParticipantRef {
+  callId: string;
+  legId: string;
+  role: 'customer' | 'agent' | 'expert';
+  personId?: string;
+}
+
 export interface EventPayloads {
   'call.offered': { callId: string; customer: string; serviceNumber: string };
   'call.queued': { callId: string; position: 'back' | 'front' };
@@ -10,6 +33,34 @@ export interface EventPayloads {
   'call.agent_left': { callId: string; agentId: string };
   'call.ended': { callId: string; reason: string; durationMs: number };
   'presence.missed_offers': { personId: string; count: number };
+
+  'escalation.requested': EscalationRef & {
+    mode: EscalationModeName;
+    caseId: string;
+    requestedBy: string;
+    target: EscalationTargetView;
+  };
+  /** An expert was claimed and their phone is being called. */
+  'escalation.offered': EscalationRef & { expertId: string; attempt: number };
+  'escalation.ringing': EscalationRef & { expertId: string };
+  /** waitMs: from the request to the expert's answer. */
+  'escalation.answered': EscalationRef & { expertId: string; waitMs: number };
+  'escalation.declined': EscalationRef & { expertId: string; via: 'phone' | 'screen'; status?: number };
+  'escalation.no_answer': EscalationRef & { expertId: string; outcome: string; status?: number };
+  'escalation.joined': EscalationRef & { expertId: string };
+  'escalation.merged': EscalationRef & { expertId: string };
+  'escalation.transferred': EscalationRef & { expertId: string; agentId?: string };
+  /** Nobody could be reached; returnedTo says where the customer went (blind). */
+  'escalation.failed': EscalationRef & { reason: string; returnedTo?: 'agent' | 'queue' };
+  'escalation.ended': EscalationRef & { reason: string; expertId?: string };
+
+  'participant.joined': ParticipantRef;
+  'participant.left': ParticipantRef;
+  'participant.muted': ParticipantRef & { by: string };
+  'participant.unmuted': ParticipantRef & { by: string };
+  'participant.held': ParticipantRef & { by: string };
+  'participant.unheld': ParticipantRef & { by: string };
+  'participant.kicked': ParticipantRef & { by: string };
 }
 
 export type EventType = keyof EventPayloads;
