@@ -66,6 +66,13 @@ export const settingsSchema = z.object({
   PSTN_GATEWAY: optionalString,
   SIP_REALM: z.string().min(1).default('expert-bridge'),
   INSTANCE_ID: optionalString,
+
+  ESCALATION_RING_TIMEOUT_SEC: seconds.max(300).default(20),
+  ESCALATION_DEADLINE_SEC: seconds.max(3600).default(90),
+  MAX_ROOM_SIZE: z.coerce.number().int().min(3).max(100).default(8),
+  CRM_WEBHOOK_URLS: commaList(z.url({ protocol: /^https?$/ })).default([]),
+  WEBHOOK_SECRET: optionalString,
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
 });
 
 export type Settings = z.output<typeof settingsSchema>;
@@ -95,6 +102,17 @@ export interface Config {
     sipRealm: string;
   };
   instanceId: string;
+  escalations: {
+    ringTimeoutSec: number;
+    deadlineSec: number;
+    maxRoomSize: number;
+  };
+  webhooks: {
+    urls: string[];
+    /** Signs each body (HMAC-SHA256); unsigned when unset. */
+    secret?: string;
+    maxAttempts: number;
+  };
   presence: {
     claimLeaseSec: number;
     heartbeatSec: number;
@@ -134,6 +152,12 @@ export function toConfig(s: Settings): Config {
       sipRealm: s.SIP_REALM,
     },
     instanceId: s.INSTANCE_ID ?? `${hostname()}-${process.pid}`,
+    escalations: {
+      ringTimeoutSec: s.ESCALATION_RING_TIMEOUT_SEC,
+      deadlineSec: s.ESCALATION_DEADLINE_SEC,
+      maxRoomSize: s.MAX_ROOM_SIZE,
+    },
+    webhooks: { urls: s.CRM_WEBHOOK_URLS, secret: s.WEBHOOK_SECRET, maxAttempts: s.WEBHOOK_MAX_ATTEMPTS },
     presence: {
       claimLeaseSec: s.CLAIM_LEASE_SEC,
       heartbeatSec: s.PRESENCE_HEARTBEAT_SEC,

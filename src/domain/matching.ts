@@ -16,6 +16,8 @@ export const criteriaSchema = z
     skills: z.array(skillRequirementSchema).max(10).default([]),
     language: languageSchema.optional(),
     exclude: z.array(personIdSchema).max(1000).default([]),
+    /** Only this person, if they are free and match. */
+    personId: personIdSchema.optional(),
   })
   .strict();
 export type Criteria = z.output<typeof criteriaSchema>;
@@ -30,7 +32,8 @@ export function meetsCriteria(person: Person, criteria: Criteria): boolean {
     person.roles.includes(criteria.role) &&
     criteria.skills.every((s) => levelOf(person, s.name) >= s.minLevel) &&
     (criteria.language === undefined || speaks(person.languages, criteria.language)) &&
-    !criteria.exclude.includes(person.id)
+    !criteria.exclude.includes(person.id) &&
+    (criteria.personId === undefined || criteria.personId === person.id)
   );
 }
 

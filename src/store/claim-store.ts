@@ -43,6 +43,7 @@ export class ClaimStore {
       criteria.language ?? '',
       criteria.exclude.length ? `,${criteria.exclude.join(',')},` : '',
       JSON.stringify(meta),
+      criteria.personId ?? '',
       criteria.skills.length,
       ...skillArgs,
     )) as [string, number] | null;

@@ -46,6 +46,16 @@ describe('claims', () => {
     expect(await pick({ role: 'agent' })).toBeUndefined();
   });
 
+  it('claims one named person only while they are free and match', async () => {
+    await addAvailable(expert('e1'), expert('e2', { languages: ['fr'] }));
+    const pick = async (body: object) => (await claim(body)).json().expertId as string | undefined;
+    expect(await pick({ role: 'expert', personId: 'e2', language: 'de' })).toBeUndefined();
+    expect(await pick({ role: 'expert', personId: 'e2' })).toBe('e2');
+    expect(await pick({ role: 'expert', personId: 'e2' })).toBeUndefined();
+    expect(await pick({ role: 'expert', personId: 'nobody' })).toBeUndefined();
+    expect(await pick({ role: 'expert' })).toBe('e1');
+  });
+
   it('lets 50 parallel claims take 10 free experts exactly once each', async () => {
     await addAvailable(...Array.from({ length: 10 }, (_, i) => expert(`x${i}`)));
     const results = await Promise.all(

@@ -1,14 +1,15 @@
 -- Finds and claims, in one step, the longest-idle claimable person who matches.
 -- ARGV: prefix, claim id, lease ms, role, language ('' = any),
---       exclude (",a,b,"), meta JSON, n skills, then name/minLevel pairs.
+--       exclude (",a,b,"), meta JSON, only this person ('' = anyone),
+--       n skills, then name/minLevel pairs.
 -- Returns {person id, expiresMs} or nil when nobody matches.
-local claim_id, lease, role, lang, exclude, meta = ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5], ARGV[6], ARGV[7]
+local claim_id, lease, role, lang, exclude, meta, only = ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8]
 local now = now_ms()
 sweep_expired(now, 100)
 
 local skills = {}
-for i = 1, tonumber(ARGV[8]) do
-  table.insert(skills, { name = ARGV[7 + 2 * i], min = tonumber(ARGV[8 + 2 * i]) })
+for i = 1, tonumber(ARGV[9]) do
+  table.insert(skills, { name = ARGV[8 + 2 * i], min = tonumber(ARGV[9 + 2 * i]) })
 end
 
 -- Scan the smallest of the asked-for sets; check the rest per candidate.
@@ -31,14 +32,20 @@ local function matches(id)
   return true
 end
 
-local batch, offset, chosen = 16, 0, nil
-repeat
-  local ids = redis.call('ZRANGE', driving, offset, offset + batch - 1)
-  for _, id in ipairs(ids) do
-    if matches(id) then chosen = id break end
-  end
-  offset = offset + batch
-until chosen or #ids < batch
+local chosen = nil
+if only ~= '' then
+  -- One named person: claimable only while in the role's available set.
+  if redis.call('ZSCORE', P .. 'avail:' .. role, only) and matches(only) then chosen = only end
+else
+  local batch, offset = 16, 0
+  repeat
+    local ids = redis.call('ZRANGE', driving, offset, offset + batch - 1)
+    for _, id in ipairs(ids) do
+      if matches(id) then chosen = id break end
+    end
+    offset = offset + batch
+  until chosen or #ids < batch
+end
 if not chosen then return nil end
 
 local expires = now + lease
