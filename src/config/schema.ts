@@ -69,6 +69,7 @@ export const settingsSchema = z.object({
 
   ESCALATION_RING_TIMEOUT_SEC: seconds.max(300).default(20),
   ESCALATION_DEADLINE_SEC: seconds.max(3600).default(90),
+  CASE_RETENTION_DAYS: seconds.max(3650).default(90),
   MAX_ROOM_SIZE: z.coerce.number().int().min(3).max(100).default(8),
   CRM_WEBHOOK_URLS: commaList(z.url({ protocol: /^https?$/ })).default([]),
   WEBHOOK_SECRET: optionalString,
@@ -106,6 +107,7 @@ export interface Config {
     ringTimeoutSec: number;
     deadlineSec: number;
     maxRoomSize: number;
+    caseRetentionDays: number;
   };
   webhooks: {
     urls: string[];
@@ -156,6 +158,7 @@ export function toConfig(s: Settings): Config {
       ringTimeoutSec: s.ESCALATION_RING_TIMEOUT_SEC,
       deadlineSec: s.ESCALATION_DEADLINE_SEC,
       maxRoomSize: s.MAX_ROOM_SIZE,
+      caseRetentionDays: s.CASE_RETENTION_DAYS,
     },
     webhooks: { urls: s.CRM_WEBHOOK_URLS, secret: s.WEBHOOK_SECRET, maxAttempts: s.WEBHOOK_MAX_ATTEMPTS },
     presence: {

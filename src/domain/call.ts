@@ -16,6 +16,9 @@ export interface CallLeg {
   state: LegState;
   /** Conference member id once joined. */
   memberId?: string;
+  /** Audio switches set through the conference controls. */
+  muted?: boolean;
+  held?: boolean;
   startedAt: string;
   joinedAt?: string;
   endedAt?: string;
@@ -35,6 +38,8 @@ export interface Call {
   createdAt: string;
   queuedAt?: string;
   answeredAt?: string;
+  /** The case the agent built for an escalation, once there is one. */
+  caseId?: string;
   legs: CallLeg[];
 }
 
@@ -43,6 +48,7 @@ export type CallEndReason =
   | 'customer_hangup'
   | 'agent_hangup'
   | 'hung_up_by_api'
+  | 'ended_by_staff'
   | 'queue_timeout'
   | 'overflowed'
   | 'media_lost'

@@ -11,9 +11,15 @@ export class BackgroundWork {
 
   constructor(private readonly log: Logger) {}
 
+  /** Starts the work now (its synchronous part runs before this returns). */
   run(what: string, work: () => Promise<unknown>): void {
-    const task = Promise.resolve()
-      .then(work)
+    let started: Promise<unknown>;
+    try {
+      started = work();
+    } catch (err) {
+      started = Promise.reject(err);
+    }
+    const task = started
       .then(
         () => undefined,
         (err: unknown) => this.log.error({ err }, `${what} failed`),

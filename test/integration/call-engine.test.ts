@@ -73,7 +73,7 @@ describe('call engine (fake telephony, real Redis)', () => {
     await eventually(async () => expect((await t.services.calls.get(call.id))?.state).toBe('connected'));
     expect(phone.rooms.get(call.room)).toHaveLength(2);
     expect(await state('ana')).toMatchObject({ state: 'busy', activeClaims: 1 });
-    expect(await eventTypes()).toEqual(['call.offered', 'call.queued', 'call.agent_ringing', 'call.answered']);
+    expect(await eventTypes()).toEqual(['call.offered', 'call.queued', 'call.agent_ringing', 'participant.joined', 'call.answered']);
 
     const api = await t.app.inject({ url: `/v1/calls/${call.id}`, headers: auth(TOKENS.supervisor) });
     expect(api.statusCode).toBe(200);

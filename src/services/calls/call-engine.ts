@@ -1,26 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { Logger } from 'pino';
 import type { Call, CallEndReason } from '../../domain/call';
 import type { Config } from '../../config/schema';
 import type { CallStore } from '../../store/call-store';
-import type { ClaimService } from '../claim-service';
-import type { DirectoryService } from '../directory-service';
-import type { EventFeed } from '../ports/event-feed';
-import type { DialFailed, InboundCall, Leg, Telephony } from '../ports/telephony';
-import type { PresenceService } from '../presence-service';
+import type { DialFailed, InboundCall, Leg } from '../ports/telephony';
 import { BackgroundWork } from '../background-work';
 import { CallSession, type StaffLeg } from './call-session';
-import type { ContactResolver } from './contact-resolver';
+import { StaffLegs, type StaffLegDeps } from './staff-legs';
 
-export interface CallEngineDeps {
-  telephony: Telephony;
+export interface CallEngineDeps extends StaffLegDeps {
   calls: CallStore;
-  claims: ClaimService;
-  directory: DirectoryService;
-  presence: PresenceService;
-  events: EventFeed;
-  contacts: ContactResolver;
-  log: Logger;
 }
 
 type CallSettings = Config['calls'] & { claimLeaseSec: number; instanceId: string };
@@ -36,12 +24,14 @@ export class CallEngine {
   private dispatchAgain = false;
   private renewTimer?: NodeJS.Timeout;
   private readonly background: BackgroundWork;
+  private readonly legs: StaffLegs;
 
   constructor(
     private readonly deps: CallEngineDeps,
     private readonly settings: CallSettings,
   ) {
     this.background = new BackgroundWork(deps.log);
+    this.legs = new StaffLegs(deps, this.background, (session, staff) => this.staffLeft(session, staff));
   }
 
   start(): void {
@@ -181,7 +171,7 @@ export class CallEngine {
     for (const callId of await this.deps.calls.queued()) {
       const session = this.sessions.get(callId);
       // Calls of other instances are theirs to dispatch; one offer at a time per call.
-      if (!session || session.ended || session.call.state !== 'queued' || session.ringing()) continue;
+      if (!session || session.ended || session.call.state !== 'queued' || session.ringing() || session.holdsCustomer()) continue;
       const skill = this.serviceNumberFor(session.call.serviceNumber)?.skill;
       const claim = await this.deps.claims.tryClaim(
         { role: 'agent', skills: skill ? [{ name: skill, minLevel: 1 }] : [], exclude: [...session.excluded] },
@@ -195,71 +185,39 @@ export class CallEngine {
   /** Rings one claimed agent; on answer joins them, on failure hunts again. */
   private async offer(session: CallSession, agentId: string, claimId: string): Promise<void> {
     const { call } = session;
-    const log = this.deps.log.child({ callId: call.id, agentId });
-    const record = session.addLeg('agent', randomUUID(), agentId);
-    const staff: StaffLeg = { record, personId: agentId, claimId };
-    session.staff.set(record.id, staff);
     call.state = 'offering';
-
-    const person = await this.deps.directory.get(agentId).catch(() => undefined);
-    const uri = person && (await this.deps.contacts.uriFor(person.person));
-    if (!uri) {
-      await this.missed(session, staff, { outcome: 'unavailable', reason: 'no reachable contact' });
-      return;
-    }
-    await this.deps.calls.save(call);
-    const dial = this.deps.telephony.dial({
-      uri,
-      mediaServer: call.mediaServer,
+    const { staff, result } = this.staffLegs.ring(session, {
+      personId: agentId,
+      claimId,
+      role: 'agent',
       headers: { 'X-Call-Id': call.id, 'X-Customer': call.customer, 'X-Service-Number': call.serviceNumber },
-      callingNumber: call.customer,
       ringTimeoutSec: this.settings.ringTimeoutSec,
+      onRinging: () =>
+        this.background.run('ringing event', () => this.deps.events.append('call.agent_ringing', { callId: call.id, agentId })),
     });
-    staff.dial = dial;
-    dial.onRinging(() =>
-      this.background.run('ringing event', () => this.deps.events.append('call.agent_ringing', { callId: call.id, agentId })),
-    );
-
-    const result = await dial.result;
-    staff.dial = undefined;
-    if ('failed' in result) {
-      log.info({ outcome: result.failed.outcome, status: result.failed.status }, 'agent did not take the call');
-      await this.missed(session, staff, result.failed);
+    await this.deps.calls.save(call);
+    const outcome = await result;
+    if ('failed' in outcome) {
+      this.deps.log.info({ callId: call.id, agentId, outcome: outcome.failed.outcome }, 'agent did not take the call');
+      await this.missed(session, staff, outcome.failed);
       return;
     }
-    const leg = result.answered;
-    staff.leg = leg;
-    // The customer may have hung up while the agent answered.
-    if (session.ended) {
-      await this.releaseStaff(staff, false);
+    if (!(await this.staffLegs.join(session, staff))) {
+      if (!session.ended) await this.missed(session, staff, { outcome: 'failed', reason: 'join failed' });
       return;
     }
-    try {
-      const { memberId } = await leg.join(call.room);
-      Object.assign(record, { state: 'joined', memberId, joinedAt: new Date().toISOString() });
-    } catch (err) {
-      log.error({ err }, 'agent answered but could not join the room');
-      await this.missed(session, staff, { outcome: 'failed', reason: 'join failed' });
-      return;
-    }
-    if (session.ended) {
-      await this.releaseStaff(staff, true);
-      return;
-    }
-    leg.onEnded(() => this.background.run('agent hang-up', () => this.staffLeft(session, staff)));
     clearTimeout(session.queueTimer);
     call.state = 'connected';
     const waitMs = Date.now() - Date.parse(call.queuedAt ?? call.createdAt);
     call.answeredAt ??= new Date().toISOString();
     await this.deps.calls.dequeue(call.id);
-    await this.deps.presence.startCall(agentId);
     await this.deps.calls.save(call);
     await this.deps.events.append('call.answered', { callId: call.id, agentId, waitMs });
   }
 
   private async missed(session: CallSession, staff: StaffLeg, failure: DialFailed): Promise<void> {
-    await this.releaseStaff(staff, false);
-    if (session.ended) return;
+    await this.staffLegs.release(staff, false);
+    if (session.ended || failure.outcome === 'cancelled') return;
     session.excluded.add(staff.personId);
     const { call } = session;
     await this.deps.events.append('call.agent_missed', {
@@ -275,12 +233,21 @@ export class CallEngine {
     this.kickDispatch();
   }
 
-  /** An agent's leg ended while the call goes on. */
-  private async staffLeft(session: CallSession, staff: StaffLeg): Promise<void> {
+  /** A staff leg left the room (their phone hung up, or they asked to leave) while the call goes on. */
+  async staffLeft(session: CallSession, staff: StaffLeg): Promise<void> {
     if (session.ended || staff.record.state === 'ended') return;
-    await this.releaseStaff(staff, true);
-    await this.deps.events.append('call.agent_left', { callId: session.id, agentId: staff.personId });
-    if (session.joinedStaff().length > 0) {
+    await this.staffLegs.release(staff, true);
+    if (staff.record.role === 'agent') {
+      await this.deps.events.append('call.agent_left', { callId: session.id, agentId: staff.personId });
+    }
+    for (const watcher of session.watchers) watcher.staffLeft(staff);
+    await this.afterStaffChange(session);
+  }
+
+  /** With nobody left to talk to, the customer goes back to the queue (or the call ends, per policy). */
+  async afterStaffChange(session: CallSession): Promise<void> {
+    if (session.ended) return;
+    if (session.joinedStaff().length > 0 || session.holdsCustomer()) {
       await this.deps.calls.save(session.call);
       return;
     }
@@ -293,15 +260,38 @@ export class CallEngine {
     await this.queue(session, 'front');
   }
 
-  /** Ends a staff leg: stop ringing or hang up, release the claim, start wrap-up if they talked. */
-  private async releaseStaff(staff: StaffLeg, talked: boolean): Promise<void> {
-    if (staff.record.state === 'ended') return;
-    staff.record.state = 'ended';
-    staff.record.endedAt = new Date().toISOString();
-    staff.dial?.cancel();
-    await staff.leg?.hangup();
-    await this.deps.claims.releaseQuietly(staff.claimId);
-    if (talked) await this.deps.presence.endCall(staff.personId);
+  /**
+   * Gives the customer back to an agent after a hand-over failed: that agent
+   * if they are free now, else the front of the queue. Says which.
+   */
+  async returnCustomer(session: CallSession, agentId: string | undefined): Promise<'agent' | 'queue'> {
+    const claim = agentId
+      ? await this.deps.claims.tryClaim({ role: 'agent', personId: agentId, skills: [], exclude: [] }, this.settings.claimLeaseSec, {
+          callId: session.id,
+        })
+      : undefined;
+    // The offer registers its ringing leg at once, so the dispatch that
+    // queueing starts cannot offer the call to someone else meanwhile.
+    if (claim) this.background.run('agent offer', () => this.offer(session, claim.personId, claim.claimId));
+    session.excluded.clear();
+    await this.queue(session, 'front');
+    return claim ? 'agent' : 'queue';
+  }
+
+  get staffLegs(): StaffLegs {
+    return this.legs;
+  }
+
+  session(callId: string): CallSession | undefined {
+    return this.sessions.get(callId);
+  }
+
+  /** Ends a call at a staff member's request. */
+  async endCall(callId: string, reason: CallEndReason): Promise<boolean> {
+    const session = this.sessions.get(callId);
+    if (!session) return false;
+    await this.end(session, reason);
+    return true;
   }
 
   private async queueTimedOut(session: CallSession): Promise<void> {
@@ -313,7 +303,7 @@ export class CallEngine {
     }
     // Hand the customer to the overflow destination: it joins the room like an agent would.
     const ringing = session.ringing();
-    if (ringing) await this.releaseStaff(ringing, false);
+    if (ringing) await this.staffLegs.release(ringing, false);
     await this.deps.calls.dequeue(session.id);
     const dial = this.deps.telephony.dial({
       uri: overflow,
@@ -352,9 +342,10 @@ export class CallEngine {
     const log = this.deps.log.child({ callId: session.id });
     await Promise.all(
       [...session.staff.values()].map((s) =>
-        this.releaseStaff(s, s.record.state === 'joined').catch((err) => log.error({ err }, 'staff leg cleanup failed')),
+        this.staffLegs.release(s, s.record.state === 'joined').catch((err) => log.error({ err }, 'staff leg cleanup failed')),
       ),
     );
+    for (const watcher of session.watchers) watcher.ended(reason);
     if (!opts.keepCustomer) await session.customer.hangup();
     this.sessions.delete(session.id);
     await this.deps.calls.remove(session.id);

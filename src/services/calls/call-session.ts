@@ -3,12 +3,23 @@ import type { Leg, OutboundDial } from '../ports/telephony';
 
 /** A staff leg and the claim that holds its person while they ring or talk. */
 export interface StaffLeg {
+  callId: string;
   record: CallLeg;
   personId: string;
   claimId: string;
   /** Present while ringing; the answered leg replaces it. */
   dial?: OutboundDial;
   leg?: Leg;
+}
+
+/** Something riding on a call (an escalation) that must hear what happens to it. */
+export interface SessionWatcher {
+  /** A staff leg that was in the room has left it. */
+  staffLeft(staff: StaffLeg): void;
+  /** The call is over. */
+  ended(reason: string): void;
+  /** True while the customer must stay alone in the room (a blind hand-over is hunting). */
+  holdsCustomer(): boolean;
 }
 
 /**
@@ -19,6 +30,7 @@ export class CallSession {
   readonly staff = new Map<string, StaffLeg>();
   /** Agents who missed this call: the next hunt skips them. */
   readonly excluded = new Set<string>();
+  readonly watchers = new Set<SessionWatcher>();
   ended = false;
   queueTimer?: NodeJS.Timeout;
 
@@ -45,5 +57,14 @@ export class CallSession {
   /** Staff legs in the room now. */
   joinedStaff(): StaffLeg[] {
     return [...this.staff.values()].filter((s) => s.record.state === 'joined');
+  }
+
+  /** Legs ringing or in the room, the customer's included: what counts against the room size. */
+  liveLegCount(): number {
+    return this.call.legs.filter((l) => l.state !== 'ended').length;
+  }
+
+  holdsCustomer(): boolean {
+    return [...this.watchers].some((w) => w.holdsCustomer());
   }
 }

@@ -1,0 +1,125 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { LegRole } from '../../domain/call';
+import type { BackgroundWork } from '../background-work';
+import type { ClaimService } from '../claim-service';
+import type { DirectoryService } from '../directory-service';
+import type { EventFeed } from '../ports/event-feed';
+import type { DialFailed, Leg, Telephony } from '../ports/telephony';
+import type { PresenceService } from '../presence-service';
+import type { CallSession, StaffLeg } from './call-session';
+import type { ContactResolver } from './contact-resolver';
+
+export interface StaffLegDeps {
+  telephony: Telephony;
+  claims: ClaimService;
+  directory: DirectoryService;
+  presence: PresenceService;
+  events: EventFeed;
+  contacts: ContactResolver;
+  log: Logger;
+}
+
+export interface RingRequest {
+  personId: string;
+  claimId: string;
+  role: Exclude<LegRole, 'customer'>;
+  headers: Record<string, string>;
+  ringTimeoutSec: number;
+  onRinging: () => void;
+}
+
+/** How events name a staff leg. */
+export const participantRef = (staff: StaffLeg) => ({
+  callId: staff.callId,
+  legId: staff.record.id,
+  role: staff.record.role,
+  personId: staff.personId,
+});
+
+export type RingResult = { answered: Leg } | { failed: DialFailed };
+
+/**
+ * The legs of agents and experts: ring a claimed person into a call's room,
+ * join them on answer, and let them go. Calls and escalations share it, so a
+ * claimed person is released and a leg hung up the same way whoever rang them.
+ */
+export class StaffLegs {
+  constructor(
+    private readonly deps: StaffLegDeps,
+    private readonly background: BackgroundWork,
+    /** A joined leg hung up by its phone or lost by the media server. */
+    private readonly onLeft: (session: CallSession, staff: StaffLeg) => Promise<void>,
+  ) {}
+
+  /**
+   * Registers the leg on the session at once (so the call counts as ringing
+   * from this moment), then dials the person's preferred contact.
+   */
+  ring(session: CallSession, request: RingRequest): { staff: StaffLeg; result: Promise<RingResult> } {
+    const record = session.addLeg(request.role, randomUUID(), request.personId);
+    const staff: StaffLeg = { callId: session.id, record, personId: request.personId, claimId: request.claimId };
+    session.staff.set(record.id, staff);
+    return { staff, result: this.dial(session, staff, request) };
+  }
+
+  /** Joins an answered leg to the room. False when the call or the leg ended meanwhile, or the join failed. */
+  async join(session: CallSession, staff: StaffLeg): Promise<boolean> {
+    const leg = staff.leg;
+    if (!leg || session.ended || staff.record.state === 'ended') {
+      await this.release(staff, false);
+      return false;
+    }
+    try {
+      const { memberId } = await leg.join(session.call.room);
+      Object.assign(staff.record, { state: 'joined', memberId, joinedAt: new Date().toISOString() });
+    } catch (err) {
+      this.deps.log.error({ err, callId: session.id, personId: staff.personId }, 'answered but could not join the room');
+      await this.release(staff, false);
+      return false;
+    }
+    // The customer may have hung up while the join ran.
+    if (session.ended) {
+      await this.release(staff, true);
+      return false;
+    }
+    leg.onEnded(() => this.background.run('staff hang-up', () => this.onLeft(session, staff)));
+    await this.deps.presence.startCall(staff.personId);
+    await this.deps.events.append('participant.joined', participantRef(staff));
+    return true;
+  }
+
+  /** Ends a staff leg: stop ringing or hang up, release the claim, start wrap-up if they talked. Idempotent. */
+  async release(staff: StaffLeg, talked: boolean): Promise<void> {
+    if (staff.record.state === 'ended') return;
+    const wasJoined = staff.record.state === 'joined';
+    staff.record.state = 'ended';
+    staff.record.endedAt = new Date().toISOString();
+    staff.dial?.cancel();
+    await staff.leg?.hangup();
+    await this.deps.claims.releaseQuietly(staff.claimId);
+    if (talked) await this.deps.presence.endCall(staff.personId);
+    if (wasJoined) await this.deps.events.append('participant.left', participantRef(staff));
+  }
+
+  private async dial(session: CallSession, staff: StaffLeg, request: RingRequest): Promise<RingResult> {
+    const person = await this.deps.directory.get(request.personId).catch(() => undefined);
+    const uri = person && (await this.deps.contacts.uriFor(person.person));
+    if (!uri) return { failed: { outcome: 'unavailable', reason: 'no reachable contact' } };
+    // Released (call ended, offer withdrawn) while we looked the contact up.
+    if (staff.record.state === 'ended') return { failed: { outcome: 'cancelled' } };
+    const dial = this.deps.telephony.dial({
+      uri,
+      mediaServer: session.call.mediaServer,
+      headers: request.headers,
+      callingNumber: session.call.customer,
+      ringTimeoutSec: request.ringTimeoutSec,
+    });
+    staff.dial = dial;
+    dial.onRinging(request.onRinging);
+    const result = await dial.result;
+    staff.dial = undefined;
+    if ('answered' in result) staff.leg = result.answered;
+    return result;
+  }
+}

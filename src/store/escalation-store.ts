@@ -1,0 +1,63 @@
+import type Redis from 'ioredis';
+import type { Escalation } from '../domain/escalation';
+
+// How long a finished escalation stays readable, and how long an
+// Idempotency-Key is remembered.
+const KEEP_SEC = 7 * 24 * 60 * 60;
+const IDEMPOTENCY_SEC = 24 * 60 * 60;
+
+// Deletes the call's slot only if it still names this escalation.
+const FREE_SLOT = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+
+/**
+ * Escalation records (written only by the instance that owns the call), the
+ * one-active-escalation-per-call slot, and Idempotency-Key memory.
+ */
+export class EscalationStore {
+  private readonly escalationKey: (id: string) => string;
+  private readonly slotKey: (callId: string) => string;
+  private readonly idempotencyKey: (scope: string, key: string) => string;
+
+  constructor(
+    private readonly redis: Redis,
+    prefix: string,
+  ) {
+    this.escalationKey = (id) => `${prefix}escalation:${id}`;
+    this.slotKey = (callId) => `${prefix}call:${callId}:escalation`;
+    this.idempotencyKey = (scope, key) => `${prefix}idempotency:${scope}:${key}`;
+  }
+
+  async save(escalation: Escalation): Promise<void> {
+    await this.redis.set(this.escalationKey(escalation.id), JSON.stringify(escalation), 'EX', KEEP_SEC);
+  }
+
+  async get(id: string): Promise<Escalation | undefined> {
+    const json = await this.redis.get(this.escalationKey(id));
+    return json ? (JSON.parse(json) as Escalation) : undefined;
+  }
+
+  /** Takes the call's slot for this escalation; returns the escalation holding it when taken. */
+  async takeSlot(callId: string, escalationId: string): Promise<string | undefined> {
+    const key = this.slotKey(callId);
+    if (await this.redis.set(key, escalationId, 'NX')) return undefined;
+    return (await this.redis.get(key)) ?? undefined;
+  }
+
+  async freeSlot(callId: string, escalationId: string): Promise<void> {
+    await this.redis.eval(FREE_SLOT, 1, this.slotKey(callId), escalationId);
+  }
+
+  /**
+   * Remembers which escalation a request's Idempotency-Key made. Returns the
+   * earlier escalation's id when the key was used before.
+   */
+  async rememberRequest(scope: string, key: string, escalationId: string): Promise<string | undefined> {
+    const k = this.idempotencyKey(scope, key);
+    if (await this.redis.set(k, escalationId, 'EX', IDEMPOTENCY_SEC, 'NX')) return undefined;
+    return (await this.redis.get(k)) ?? undefined;
+  }
+
+  async forgetRequest(scope: string, key: string): Promise<void> {
+    await this.redis.del(this.idempotencyKey(scope, key));
+  }
+}
