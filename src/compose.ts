@@ -21,6 +21,18 @@ import { RegistrationService } from './services/registration-service';
 import { CallStore } from './store/call-store';
 import { RedisEventLog } from './store/event-log';
 import { RegistrationStore } from './store/registration-store';
+import { CallCommands } from './services/calls/call-commands';
+import { ConferenceControl } from './services/calls/conference-control';
+import { CaseService } from './services/escalations/case-service';
+import { EscalationRuns } from './services/escalations/escalation-runs';
+import { EscalationService } from './services/escalations/escalation-service';
+import { WebhookSender } from './services/webhooks/webhook-sender';
+import { WebhookedEventFeed } from './services/webhooks/webhooked-event-feed';
+import { FetchWebhookTransport } from './http/webhook-transport';
+import { CaseStore } from './store/case-store';
+import { EscalationStore } from './store/escalation-store';
+import { RedisScreenFeed } from './store/screen-feed';
+import type { WebhookTransport } from './services/ports/webhook-transport';
 
 // Wiring shared by main.ts and the integration tests: stores on the given
 // Redis connections, the services on top, and the HTTP app on those.
@@ -47,8 +59,14 @@ export interface Connections {
   subscriber: RedisClient;
 }
 
+export interface Adapters {
+  telephony?: Telephony;
+  webhookTransport?: WebhookTransport;
+}
+
 /** Stores and services; with telephony, also the call engine and the registrar. */
-export async function composeServices(config: Config, conn: Connections, log: Logger, telephony?: Telephony) {
+export async function composeServices(config: Config, conn: Connections, log: Logger, adapters: Adapters = {}) {
+  const { telephony } = adapters;
   const prefix = config.redis.keyPrefix;
   const people = new PeopleStore(conn.redis, prefix);
   const presenceStore = new PresenceStore(conn.redis, prefix);
@@ -56,9 +74,21 @@ export async function composeServices(config: Config, conn: Connections, log: Lo
   const callStore = new CallStore(conn.redis, prefix);
   const registrationStore = new RegistrationStore(conn.redis, prefix);
   const feed = new RedisPresenceFeed(conn.subscriber, prefix);
-  const events = new RedisEventLog(conn.redis, conn.subscriber, prefix);
+  const eventLog = new RedisEventLog(conn.redis, conn.subscriber, prefix);
+  const screens = new RedisScreenFeed(conn.redis, conn.subscriber, prefix);
+  const caseStore = new CaseStore(conn.redis, prefix, config.escalations.caseRetentionDays);
+  const escalationStore = new EscalationStore(conn.redis, prefix);
   await feed.start();
-  await events.start();
+  await eventLog.start();
+  await screens.start();
+  const webhooks = new WebhookSender(config.webhooks, adapters.webhookTransport ?? new FetchWebhookTransport(), log);
+  const events = new WebhookedEventFeed(eventLog, webhooks);
+  // An offer's webhook carries the escalation and its case: the CRM opens it while the expert's phone rings.
+  events.extras = async (event) => {
+    if (event.type !== 'escalation.offered') return {};
+    const escalation = await escalationStore.get((event.data as { escalationId: string }).escalationId);
+    return { escalation, case: escalation && (await caseStore.get(escalation.caseId)) };
+  };
 
   const directory = new DirectoryService(people);
   const presence = new PresenceService(people, presenceStore, config.presence);
@@ -79,21 +109,46 @@ export async function composeServices(config: Config, conn: Connections, log: Lo
         { ...config.calls, claimLeaseSec: config.presence.claimLeaseSec, instanceId: config.instanceId },
       )
     : undefined;
-  if (telephony && engine) {
-    telephony.serveRegistrar(registrations);
-    engine.start();
-    // Someone became free (on any instance): queued calls may have an agent now.
-    feed.onChange((event) => {
-      if (!event.removed && event.presence.state === 'available') engine.kickDispatch();
-    });
-  }
-
   const callService = new CallService(
     callStore,
     new RedisCommandBus(conn.redis, conn.subscriber, prefix, config.instanceId),
-    engine,
+    log,
   );
-  await callService.start();
+  let runs: EscalationRuns | undefined;
+  if (telephony && engine) {
+    const conference = new ConferenceControl(engine, { telephony, events, calls: callStore });
+    runs = new EscalationRuns({
+      engine,
+      conference,
+      claims,
+      presence,
+      events,
+      escalations: escalationStore,
+      cases: caseStore,
+      screens,
+      historyFor: async () => [],
+      log,
+      claimLeaseSec: config.presence.claimLeaseSec,
+      publicBaseUrl: config.http.publicBaseUrl,
+    });
+    telephony.serveRegistrar(registrations);
+    engine.start();
+    // Someone became free (on any instance): queued calls and waiting escalations may have them now.
+    const waiting = runs;
+    feed.onChange((event) => {
+      if (event.removed || event.presence.state !== 'available') return;
+      engine.kickDispatch();
+      waiting.wakeAll();
+    });
+    await callService.start(new CallCommands(engine, conference, runs));
+  } else {
+    await callService.start();
+  }
+  const escalations = new EscalationService(
+    { calls: callService, claims, escalations: escalationStore, cases: caseStore, events },
+    { ...config.escalations, claimLeaseSec: config.presence.claimLeaseSec },
+  );
+  const cases = new CaseService(caseStore, screens);
 
   const housekeeping = new Housekeeping(
     [
@@ -116,11 +171,22 @@ export async function composeServices(config: Config, conn: Connections, log: Lo
     events,
     engine,
     callService,
+    escalations,
+    cases,
+    screens,
     calls: callStore,
     registrations,
     health,
     housekeeping,
-    stores: { people, presenceStore, claimStore, registrationStore },
+    stores: { people, presenceStore, claimStore, registrationStore, caseStore, escalationStore },
+    /** Stops taking work and waits for what is under way; the connections stay open. */
+    async close() {
+      await engine?.close();
+      await runs?.close();
+      await callService.close();
+      await housekeeping.stop();
+      await webhooks.close();
+    },
   };
 }
 

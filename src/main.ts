@@ -21,7 +21,7 @@ async function main(): Promise<void> {
 
   // Without DRACHTIO_HOST the service runs as an API for presence and claims only.
   const telephony = config.drachtio ? new DrachtioTelephony(config, log) : undefined;
-  const services = await composeServices(config, { redis, subscriber }, log, telephony);
+  const services = await composeServices(config, { redis, subscriber }, log, { telephony });
   if (config.peopleFile) {
     const count = await services.directory.importPeople(config.peopleFile, readStructuredFile(config.peopleFile));
     log.info({ count, file: config.peopleFile }, 'directory imported');
@@ -38,9 +38,8 @@ async function main(): Promise<void> {
     log.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), 10_000).unref();
     await app.close();
-    await services.engine?.close();
+    await services.close();
     await telephony?.close();
-    await services.housekeeping.stop();
     await Promise.allSettled([redis.quit(), subscriber.quit()]);
     clearTimeout(force);
     log.info('stopped');

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { caseContentSchema } from './case';
 import type { EscalationModeName, EscalationTargetView } from './events';
 import { languageSchema, personIdSchema } from './person';
-import { skillRequirementSchema } from './matching';
+import { type Criteria, skillRequirementSchema } from './matching';
 
 // An agent bringing an expert into a customer's call. The four modes differ in
 // who stays and whether the customer is held while the expert is briefed.
@@ -90,4 +90,10 @@ export function mergeable(e: Escalation): boolean {
 /** A cancel is accepted until the expert is in the conversation with the customer. */
 export function cancellable(e: Escalation): boolean {
   return e.state === 'hunting' || e.state === 'ringing' || e.state === 'consulting';
+}
+
+/** Who may be claimed for a target: experts with the skills (or the one named), none of `exclude`. */
+export function criteriaFor(target: EscalationTarget, exclude: string[]): Criteria {
+  if (target.expertId) return { role: 'expert', personId: target.expertId, skills: [], exclude };
+  return { role: 'expert', skills: target.skills ?? [], language: target.language, exclude };
 }

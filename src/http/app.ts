@@ -17,6 +17,13 @@ import { claimRoutes } from './routes/claims';
 import { healthRoutes } from './routes/health';
 import { peopleRoutes } from './routes/people';
 import { presenceRoutes } from './routes/presence';
+import { caseRoutes } from './routes/cases';
+import { conferenceRoutes } from './routes/conference';
+import { escalationRoutes } from './routes/escalations';
+import { screenRoutes } from './routes/screens';
+import type { CaseService } from '../services/escalations/case-service';
+import type { EscalationService } from '../services/escalations/escalation-service';
+import type { ScreenFeed } from '../services/ports/screen-feed';
 
 export interface AppServices {
   directory: DirectoryService;
@@ -25,6 +32,9 @@ export interface AppServices {
   feed: PresenceFeed;
   events: EventFeed;
   callService: CallService;
+  escalations: EscalationService;
+  cases: CaseService;
+  screens: ScreenFeed;
   health: HealthProbe;
   tokens: TokenRegistry;
 }
@@ -53,5 +63,9 @@ export async function buildApp(services: AppServices, log: Logger): Promise<Fast
   await app.register(presenceRoutes, { presence: services.presence, directory: services.directory, feed: services.feed });
   await app.register(claimRoutes, { claims: services.claims });
   await app.register(callRoutes, { calls: services.callService, events: services.events });
+  await app.register(conferenceRoutes, { calls: services.callService });
+  await app.register(escalationRoutes, { escalations: services.escalations });
+  await app.register(caseRoutes, { cases: services.cases });
+  await app.register(screenRoutes, { screens: services.screens, events: services.events });
   return app;
 }

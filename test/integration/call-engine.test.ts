@@ -22,7 +22,7 @@ describe('call engine (fake telephony, real Redis)', () => {
 
   async function start(settings: Record<string, string> = {}) {
     phone = new FakeTelephony();
-    t = await startTestApp({ WRAPUP_SEC: '1', RING_TIMEOUT_SEC: '5', ...settings }, phone);
+    t = await startTestApp({ WRAPUP_SEC: '1', RING_TIMEOUT_SEC: '5', ...settings }, { telephony: phone });
   }
   afterEach(() => t.close());
 

@@ -2,7 +2,7 @@ import pino from 'pino';
 import { composeApp, composeServices } from '../../src/compose';
 import { toConfig, settingsSchema } from '../../src/config/schema';
 import { TokenRegistry } from '../../src/http/auth';
-import type { Telephony } from '../../src/services/ports/telephony';
+import type { Adapters } from '../../src/compose';
 import { testRedis } from './test-redis';
 
 export const TOKENS = {
@@ -16,13 +16,13 @@ export const TOKENS = {
 export const auth = (token: string) => ({ authorization: `Bearer ${token}` });
 
 /** The real app on a fresh key prefix of the suite's Redis, with settings overridable. */
-export async function startTestApp(settings: Record<string, string> = {}, telephony?: Telephony) {
+export async function startTestApp(settings: Record<string, string> = {}, adapters: Adapters = {}) {
   const redis = testRedis();
   const config = toConfig(
     settingsSchema.parse({ AUTH_TOKENS_FILE: 'unused', REDIS_URL: redis.url, REDIS_KEY_PREFIX: redis.prefix, ...settings }),
   );
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const services = await composeServices(config, { redis: redis.connect(), subscriber: redis.connect() }, log, telephony);
+  const services = await composeServices(config, { redis: redis.connect(), subscriber: redis.connect() }, log, adapters);
   const tokens = new TokenRegistry([
     { token: TOKENS.admin, role: 'admin' },
     { token: TOKENS.supervisor, role: 'supervisor' },
@@ -39,8 +39,7 @@ export async function startTestApp(settings: Record<string, string> = {}, teleph
     config,
     async close() {
       await app.close();
-      await services.engine?.close();
-      await services.housekeeping.stop();
+      await services.close();
       await redis.close();
     },
   };

@@ -1,11 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { LoggedEvent } from '../../domain/events';
 import type { CallService } from '../../services/calls/call-service';
 import type { EventFeed } from '../../services/ports/event-feed';
 import { requireRole } from '../auth';
 import { errorResponses } from '../errors';
-import { openEventStream } from '../sse';
+import { replayQuery, streamEvents } from '../event-replay';
 
 const legView = z.object({
   id: z.string(),
@@ -67,31 +66,9 @@ export const callRoutes: FastifyPluginAsyncZod<{ calls: CallService; events: Eve
       schema: {
         tags: ['calls'],
         summary: 'SSE of call events; Last-Event-ID or ?since= replays from that id',
-        querystring: z.object({ since: z.string().regex(/^\d+-\d+$/).optional(), access_token: z.string().optional() }),
+        querystring: replayQuery,
       },
     },
-    async (request, reply) => {
-      const since = request.query.since ?? (request.headers['last-event-id'] as string | undefined);
-      let buffered: LoggedEvent[] | undefined = [];
-      const isCall = (e: LoggedEvent) => e.type.startsWith('call.');
-      const stop = events.onEvent((e) => {
-        if (!isCall(e)) return;
-        if (buffered) buffered.push(e);
-        else stream.send(e.type, e, e.id);
-      });
-      const stream = openEventStream(request, reply, stop);
-      // Replay, then what arrived meanwhile, without sending anything twice.
-      let last = since ?? '';
-      if (since) for (const e of (await events.since(since)).filter(isCall)) stream.send(e.type, e, (last = e.id));
-      for (const e of buffered) if (!last || compareIds(e.id, last) > 0) stream.send(e.type, e, e.id);
-      buffered = undefined;
-    },
+    async (request, reply) => streamEvents(request, reply, events, (e) => e.type.startsWith('call.'), request.query.since),
   );
 };
-
-/** Redis stream ids ("ms-seq") in order. */
-function compareIds(a: string, b: string): number {
-  const [am, as] = a.split('-').map(Number) as [number, number];
-  const [bm, bs] = b.split('-').map(Number) as [number, number];
-  return am - bm || as - bs;
-}

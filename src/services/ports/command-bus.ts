@@ -1,5 +1,15 @@
-/** What one instance asks of the instance that owns a call. */
-export type CallCommand = { type: 'hangup'; callId: string };
+import type { MemberControl } from './telephony';
+
+/** What one instance asks of the instance that owns a call (its dialogs and media live there). */
+export type CallCommand =
+  | { type: 'hangup'; callId: string }
+  | { type: 'end'; callId: string }
+  | { type: 'control'; callId: string; legId: string; control: MemberControl; by: string }
+  | { type: 'leave'; callId: string; personId: string }
+  | { type: 'escalation.start'; callId: string; escalationId: string; claimId: string; expertId: string }
+  | { type: 'escalation.merge'; callId: string; escalationId: string }
+  | { type: 'escalation.cancel'; callId: string; escalationId: string }
+  | { type: 'escalation.decline'; callId: string; escalationId: string; expertId: string };
 
 export interface CommandBus {
   start(handler: (command: CallCommand) => void): Promise<void>;

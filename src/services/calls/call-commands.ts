@@ -1,0 +1,40 @@
+import type { Claim } from '../../store/claim-store';
+import type { EscalationRuns } from '../escalations/escalation-runs';
+import type { CallCommand } from '../ports/command-bus';
+import type { CallEngine } from './call-engine';
+import type { ConferenceControl } from './conference-control';
+
+type Handlers = { [K in CallCommand['type']]: (command: Extract<CallCommand, { type: K }>) => Promise<void> };
+
+/** Carries out commands on the instance that owns the call, whether they came from its own API or another instance. */
+export class CallCommands {
+  private readonly handlers: Handlers;
+
+  constructor(
+    private readonly engine: CallEngine,
+    conference: ConferenceControl,
+    runs: EscalationRuns,
+  ) {
+    this.handlers = {
+      hangup: async (c) => void (await engine.hangup(c.callId)),
+      end: async (c) => void (await engine.endCall(c.callId, 'ended_by_staff')),
+      control: (c) => conference.control(c.callId, c.legId, c.control, c.by),
+      leave: (c) => conference.leave(c.callId, c.personId),
+      'escalation.start': (c) => runs.start(c.escalationId, claimOf(c)),
+      'escalation.merge': (c) => runs.merge(c.escalationId),
+      'escalation.cancel': (c) => runs.cancel(c.escalationId),
+      'escalation.decline': async (c) => runs.decline(c.escalationId, c.expertId),
+    };
+  }
+
+  owns(callId: string): boolean {
+    return this.engine.session(callId) !== undefined;
+  }
+
+  execute(command: CallCommand): Promise<void> {
+    const handler = this.handlers[command.type] as (c: CallCommand) => Promise<void>;
+    return handler(command);
+  }
+}
+
+const claimOf = (c: { claimId: string; expertId: string }): Claim => ({ claimId: c.claimId, personId: c.expertId, expiresAt: '' });

@@ -1,0 +1,98 @@
+import { createHmac } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { LoggedEvent } from '../../domain/events';
+import { BackgroundWork } from '../background-work';
+import type { WebhookTransport } from '../ports/webhook-transport';
+
+export interface WebhookSettings {
+  urls: string[];
+  secret?: string;
+  maxAttempts: number;
+  /** The first retry waits this long; each next one twice as long. */
+  firstRetryMs?: number;
+}
+
+export const SIGNATURE_HEADER = 'x-expert-bridge-signature';
+
+/** sha256=<hex HMAC of the exact body>, as the receiver recomputes it. */
+export const signature = (secret: string, body: string) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+
+// Worth another try: the receiver is down, overloaded or asked us to wait.
+const retryable = (status: number) => status >= 500 || status === 408 || status === 429;
+
+/**
+ * Posts events to the configured CRM URLs in the background: signed, retried
+ * with exponential backoff, never awaited by the call that produced them.
+ * Retries live in this process; an event still failing after the last
+ * attempt is logged as dropped.
+ */
+export class WebhookSender {
+  private readonly work: BackgroundWork;
+  /** Retries waiting for their turn, and how to wake each one up early. */
+  private readonly waiting = new Map<NodeJS.Timeout, (goOn: boolean) => void>();
+
+  constructor(
+    private readonly settings: WebhookSettings,
+    private readonly transport: WebhookTransport,
+    private readonly log: Logger,
+  ) {
+    this.work = new BackgroundWork(log);
+  }
+
+  get enabled(): boolean {
+    return this.settings.urls.length > 0;
+  }
+
+  send(event: LoggedEvent, extra: Record<string, unknown> = {}): void {
+    if (!this.enabled) return;
+    const body = JSON.stringify({ id: event.id, type: event.type, at: event.at, data: event.data, ...extra });
+    const headers: Record<string, string> = { 'x-expert-bridge-event': event.type, 'x-expert-bridge-delivery': event.id };
+    if (this.settings.secret) headers[SIGNATURE_HEADER] = signature(this.settings.secret, body);
+    for (const url of this.settings.urls) this.work.run('webhook delivery', () => this.deliver(url, body, headers, event));
+  }
+
+  /** Stops waiting retries and lets deliveries under way finish. */
+  async close(): Promise<void> {
+    for (const [timer, wake] of this.waiting) {
+      clearTimeout(timer);
+      wake(false);
+    }
+    this.waiting.clear();
+    await this.work.drain();
+  }
+
+  private async deliver(url: string, body: string, headers: Record<string, string>, event: LoggedEvent): Promise<void> {
+    const firstRetryMs = this.settings.firstRetryMs ?? 1000;
+    for (let attempt = 1; ; attempt++) {
+      let outcome: string;
+      try {
+        const status = await this.transport.post(url, body, headers);
+        if (status < 300) return;
+        if (!retryable(status)) {
+          this.log.warn({ url, status, event: event.id, type: event.type }, 'webhook refused; not retried');
+          return;
+        }
+        outcome = `status ${status}`;
+      } catch (err) {
+        outcome = err instanceof Error ? err.message : String(err);
+      }
+      if (attempt >= this.settings.maxAttempts) {
+        this.log.error({ url, outcome, attempts: attempt, event: event.id, type: event.type }, 'webhook dropped');
+        return;
+      }
+      if (!(await this.wait(firstRetryMs * 2 ** (attempt - 1)))) return;
+    }
+  }
+
+  /** False when closed meanwhile. */
+  private wait(ms: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.waiting.delete(timer);
+        resolve(true);
+      }, ms);
+      timer.unref();
+      this.waiting.set(timer, resolve);
+    });
+  }
+}

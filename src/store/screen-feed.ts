@@ -1,0 +1,41 @@
+import { EventEmitter } from 'node:events';
+import type Redis from 'ioredis';
+import type { ScreenFeed, ScreenMessage } from '../services/ports/screen-feed';
+
+/**
+ * Screen messages over one pattern subscription: a message for a person
+ * reaches their stream on any instance. Nothing is kept: a screen that is
+ * not open misses it (the case stays readable through the API).
+ */
+export class RedisScreenFeed implements ScreenFeed {
+  private readonly emitter = new EventEmitter();
+  private readonly pattern: string;
+  private readonly channelPrefix: string;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly subscriber: Redis,
+    prefix: string,
+  ) {
+    this.channelPrefix = `${prefix}screen:`;
+    this.pattern = `${this.channelPrefix}*`;
+    this.emitter.setMaxListeners(0);
+    subscriber.on('pmessage', (pattern: string, channel: string, message: string) => {
+      if (pattern !== this.pattern) return;
+      this.emitter.emit(channel.slice(this.channelPrefix.length), JSON.parse(message) as ScreenMessage);
+    });
+  }
+
+  async start(): Promise<void> {
+    await this.subscriber.psubscribe(this.pattern);
+  }
+
+  async push(personId: string, message: ScreenMessage): Promise<void> {
+    await this.redis.publish(this.channelPrefix + personId, JSON.stringify(message));
+  }
+
+  subscribe(personId: string, listener: (message: ScreenMessage) => void): () => void {
+    this.emitter.on(personId, listener);
+    return () => this.emitter.off(personId, listener);
+  }
+}
