@@ -117,11 +117,12 @@ export class FakeDial implements OutboundDial {
     this.ringingListener?.();
   }
 
-  /** The phone answers: resolves with a fresh leg. */
+  /** The phone answers: resolves with a fresh leg. A 200 after our CANCEL is hung up at once, as the adapter does. */
   answer(): FakeLeg {
     const leg = new FakeLeg(this.media, this.request.uri);
     this.leg = leg;
     this.media.legs.push(leg);
+    if (this.cancelled) void leg.hangup();
     this.finish({ answered: leg });
     return leg;
   }

@@ -9,6 +9,7 @@ export const TOKENS = {
   admin: 'admin-token-0000000000',
   supervisor: 'supervisor-token-00000',
   agentAna: 'agent-ana-token-000000',
+  agentSam: 'agent-sam-token-000000',
   expertBo: 'expert-bo-token-000000',
   expertCy: 'expert-cy-token-000000',
 } as const;
@@ -27,6 +28,7 @@ export async function startTestApp(settings: Record<string, string> = {}, adapte
     { token: TOKENS.admin, role: 'admin' },
     { token: TOKENS.supervisor, role: 'supervisor' },
     { token: TOKENS.agentAna, role: 'agent', personId: 'ana' },
+    { token: TOKENS.agentSam, role: 'agent', personId: 'sam' },
     { token: TOKENS.expertBo, role: 'expert', personId: 'bo' },
     { token: TOKENS.expertCy, role: 'expert', personId: 'cy' },
   ]);

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { LoggedEvent } from '../../domain/events';
 import type { CallService } from '../../services/calls/call-service';
 import type { EventFeed } from '../../services/ports/event-feed';
 import { requireRole } from '../auth';
@@ -31,6 +32,8 @@ const callView = z.object({
   legs: z.array(legView),
 });
 const callParams = z.object({ id: z.uuid() });
+// What a call's screen follows: the call itself and who is in its room.
+const isCallEvent = (e: LoggedEvent) => e.type.startsWith('call.') || e.type.startsWith('participant.');
 const staff = requireRole('admin', 'supervisor', 'agent', 'expert');
 
 /** Live calls, readable from any instance, and their event stream. */
@@ -65,10 +68,10 @@ export const callRoutes: FastifyPluginAsyncZod<{ calls: CallService; events: Eve
       preHandler: staff,
       schema: {
         tags: ['calls'],
-        summary: 'SSE of call events; Last-Event-ID or ?since= replays from that id',
+        summary: 'SSE of call.* and participant.* events; Last-Event-ID or ?since= replays from that id',
         querystring: replayQuery,
       },
     },
-    async (request, reply) => streamEvents(request, reply, events, (e) => e.type.startsWith('call.'), request.query.since),
+    async (request, reply) => streamEvents(request, reply, events, isCallEvent, request.query.since),
   );
 };

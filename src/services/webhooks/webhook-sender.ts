@@ -30,6 +30,7 @@ export class WebhookSender {
   private readonly work: BackgroundWork;
   /** Retries waiting for their turn, and how to wake each one up early. */
   private readonly waiting = new Map<NodeJS.Timeout, (goOn: boolean) => void>();
+  private closed = false;
 
   constructor(
     private readonly settings: WebhookSettings,
@@ -53,6 +54,7 @@ export class WebhookSender {
 
   /** Stops waiting retries and lets deliveries under way finish. */
   async close(): Promise<void> {
+    this.closed = true;
     for (const [timer, wake] of this.waiting) {
       clearTimeout(timer);
       wake(false);
@@ -86,6 +88,7 @@ export class WebhookSender {
 
   /** False when closed meanwhile. */
   private wait(ms: number): Promise<boolean> {
+    if (this.closed) return Promise.resolve(false);
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.waiting.delete(timer);

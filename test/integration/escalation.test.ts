@@ -1,0 +1,498 @@
+import { createHmac } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { personInputSchema, type PersonInput } from '../../src/domain/person';
+import { eventually } from '../support/eventually';
+import { FakeTelephony } from '../support/fake-telephony';
+import { openSse } from '../support/sse-client';
+import { auth, startTestApp, TOKENS } from '../support/test-app';
+import { startWebhookReceiver } from '../support/webhook-receiver';
+
+const person = (id: string, roles: PersonInput['roles'], extra: Partial<PersonInput> = {}): PersonInput => ({
+  id,
+  displayName: id.toUpperCase(),
+  roles,
+  skills: [{ name: 'billing', level: 3 }],
+  languages: ['en'],
+  contacts: { desk: { uri: `sip:${id}@desk.example.com` } },
+  ...extra,
+});
+const agent = (id: string, extra: Partial<PersonInput> = {}) => person(id, ['agent'], extra);
+const expert = (id: string, extra: Partial<PersonInput> = {}) => person(id, ['expert'], extra);
+
+const caseBody = {
+  customer: { id: 'C-1001', name: 'Eva Huber' },
+  reason: 'Router reboots\r\nevery hour',
+  summary: 'Since the firmware update on Monday.',
+  notes: ['Factory reset did not help'],
+  product: 'FritzBox 7590',
+  fields: { contract: 'K-77' },
+};
+
+// Keys a finished call may leave: directory, presence, events, cases and escalation records.
+const CALL_KEYS = /:(call:|calls$|queue$|claim:|leases$)/;
+
+describe('escalation (fake telephony, real Redis)', () => {
+  let t: Awaited<ReturnType<typeof startTestApp>>;
+  let phone: FakeTelephony;
+  const closers: (() => unknown)[] = [];
+
+  async function start(settings: Record<string, string> = {}, extra: Parameters<typeof startTestApp>[1] = {}) {
+    phone = new FakeTelephony();
+    t = await startTestApp({ WRAPUP_SEC: '1', RING_TIMEOUT_SEC: '5', ...settings }, { telephony: phone, ...extra });
+  }
+  afterEach(async () => {
+    for (const close of closers.splice(0)) await close();
+    await t.close();
+  });
+
+  async function available(...people: PersonInput[]) {
+    for (const p of people) {
+      await t.services.directory.create(personInputSchema.parse(p));
+      await t.services.presence.set(p.id, 'available', '', 'self');
+      await new Promise((r) => setTimeout(r, 2));
+    }
+  }
+
+  const dialTo = (id: string) =>
+    eventually(() => {
+      const dial = phone.dials.find((d) => d.request.uri === `sip:${id}@desk.example.com` && d.pending);
+      if (!dial) throw new Error(`no ringing dial to ${id}`);
+      return dial;
+    });
+
+  /** A customer talking with an agent. */
+  async function connectedCall(agentId = 'ana', from = '+43111') {
+    const inbound = phone.call(from);
+    const agentLeg = (await dialTo(agentId)).answer();
+    const call = await eventually(async () => {
+      const found = (await t.services.calls.list()).find((c) => c.customer === from);
+      expect(found?.state).toBe('connected');
+      return found!;
+    });
+    return { inbound, customer: inbound.answered!, agentLeg, call };
+  }
+
+  const escalate = (callId: string, body: object, token: string = TOKENS.agentAna, headers: Record<string, string> = {}) =>
+    t.app.inject({ method: 'POST', url: `/v1/calls/${callId}/escalations`, headers: { ...auth(token), ...headers }, payload: body });
+  const post = (url: string, token: string = TOKENS.agentAna) => t.app.inject({ method: 'POST', url, headers: auth(token) });
+  const baseUrl = async () => {
+    if (!t.app.server.listening) await t.app.listen({ port: 0, host: '127.0.0.1' });
+    return `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+  };
+  const escalation = async (id: string) => (await t.services.stores.escalationStore.get(id))!;
+  const eventTypes = async (prefix = 'escalation.') =>
+    (await t.services.events.since('0')).map((e) => e.type).filter((type) => type.startsWith(prefix));
+  const state = async (id: string) => (await t.services.directory.get(id)).presence;
+  const roomOf = (callId: string) => phone.rooms.get(`call-${callId}`) ?? [];
+
+  async function expectNothingLeft() {
+    await eventually(async () => {
+      expect(phone.liveLegs()).toEqual([]);
+      expect(phone.pendingDials()).toEqual([]);
+      expect([...phone.rooms.keys()]).toEqual([]);
+      expect((await t.redis.keys()).filter((k) => CALL_KEYS.test(k))).toEqual([]);
+    });
+  }
+
+  it('escalation: conference — the expert rings with the case, joins, and all three talk', async () => {
+    const hook = await startWebhookReceiver([500]);
+    closers.push(hook.close);
+    await start({ CRM_WEBHOOK_URLS: hook.url, WEBHOOK_SECRET: 'crm-secret', PUBLIC_BASE_URL: 'https://cc.example.com' });
+    await available(agent('ana'), expert('bo'));
+    const screen = await openSse(`${await baseUrl()}/v1/experts/bo/stream`, TOKENS.expertBo);
+    closers.push(screen.close);
+    const { call, customer, agentLeg } = await connectedCall();
+
+    const res = await escalate(call.id, { target: { expertId: 'bo' }, mode: 'conference', case: caseBody });
+    expect(res.statusCode).toBe(202);
+    const { id, caseId } = res.json();
+    const dial = await dialTo('bo');
+    expect(dial.request.headers).toMatchObject({
+      'X-Call-Id': call.id,
+      'X-Case-Id': caseId,
+      'X-Case-Reason': 'Router reboots every hour',
+      'Call-Info': `<https://cc.example.com/v1/cases/${caseId}>;purpose=info`,
+    });
+    // The pop reaches the expert's screen while the phone rings; agent and customer still talk.
+    const pop = await screen.waitFor((e) => e.event === 'offer');
+    expect(pop.data).toMatchObject({ escalation: { id, state: 'ringing' }, case: { id: caseId, reason: caseBody.reason, notes: caseBody.notes } });
+    expect(roomOf(call.id)).toEqual([customer, agentLeg]);
+    expect(phone.controls).toEqual([]);
+
+    dial.ring();
+    const expertLeg = dial.answer();
+    await eventually(async () => expect((await escalation(id)).state).toBe('joined'));
+    expect(roomOf(call.id)).toEqual([customer, agentLeg, expertLeg]);
+    expect(await state('bo')).toMatchObject({ state: 'busy', activeClaims: 1 });
+    expect(await eventTypes()).toEqual([
+      'escalation.requested',
+      'escalation.offered',
+      'escalation.ringing',
+      'escalation.answered',
+      'escalation.joined',
+    ]);
+
+    // Every event reached the CRM; the first delivery got a 500 and was retried.
+    const [refused] = hook.received;
+    await eventually(() => expect(hook.received.filter((r) => r.body === refused!.body).map((r) => r.status)).toEqual([500, 200]), 5000);
+    // The offer carries the escalation and the case, signed with the shared secret.
+    const offer = await eventually(() => {
+      const found = hook.received.find((r) => r.headers['x-expert-bridge-event'] === 'escalation.offered');
+      if (!found) throw new Error('no offer delivered yet');
+      return found;
+    });
+    expect(offer.headers['x-expert-bridge-signature']).toBe(`sha256=${createHmac('sha256', 'crm-secret').update(offer.body).digest('hex')}`);
+    expect(JSON.parse(offer.body)).toMatchObject({
+      type: 'escalation.offered',
+      data: { escalationId: id, expertId: 'bo' },
+      escalation: { id, caseId },
+      case: { id: caseId, customer: caseBody.customer },
+    });
+
+    // The expert hangs up: the call goes on with the agent; the escalation ends.
+    expertLeg.remoteHangup();
+    await eventually(async () => expect((await escalation(id)).state).toBe('ended'));
+    expect((await escalation(id)).reason).toBe('expert_left');
+    expect(roomOf(call.id)).toEqual([customer, agentLeg]);
+    expect(await state('bo')).toMatchObject({ state: 'wrap-up', activeClaims: 0 });
+    customer.remoteHangup();
+    await expectNothingLeft();
+  }, 15000);
+
+  it('escalation: a decline moves on to the next expert with the skills; missed offers count', async () => {
+    await start();
+    await available(agent('ana'), expert('bo'), expert('cy'), expert('di', { skills: [{ name: 'tv', level: 5 }] }));
+    const { call, customer } = await connectedCall();
+    const res = await escalate(call.id, { target: { skills: [{ name: 'billing', minLevel: 2 }] }, mode: 'conference', case: caseBody });
+    const { id } = res.json();
+
+    (await dialTo('bo')).fail('declined', 603);
+    const toCy = await dialTo('cy');
+    expect(phone.dials.some((d) => d.request.uri.includes('di@'))).toBe(false);
+    toCy.answer();
+    await eventually(async () => expect((await escalation(id)).state).toBe('joined'));
+    const done = await escalation(id);
+    expect(done.attempts.map((a) => [a.expertId, a.outcome, a.status])).toEqual([
+      ['bo', 'declined', 603],
+      ['cy', 'answered', undefined],
+    ]);
+    expect(await eventTypes()).toContain('escalation.declined');
+    // bo is free again (one miss, not yet away) and never got a second offer.
+    expect(await state('bo')).toMatchObject({ state: 'available', activeClaims: 0 });
+    customer.remoteHangup();
+    await expectNothingLeft();
+  });
+
+  it('escalation: the expert declines from the screen while the phone rings', async () => {
+    await start();
+    await available(agent('ana'), expert('bo'), expert('cy'));
+    const { call, customer } = await connectedCall();
+    const { id } = (await escalate(call.id, { target: { skills: [{ name: 'billing', minLevel: 1 }] }, mode: 'conference', case: caseBody })).json();
+    const toBo = await dialTo('bo');
+    expect((await post(`/v1/escalations/${id}/decline`, TOKENS.expertCy)).statusCode).toBe(409);
+    expect((await post(`/v1/escalations/${id}/decline`, TOKENS.expertBo)).statusCode).toBe(202);
+    expect(toBo.cancelled).toBe(true);
+    await dialTo('cy');
+    const attempt = (await escalation(id)).attempts[0];
+    expect(attempt).toMatchObject({ expertId: 'bo', outcome: 'declined' });
+    const declined = (await t.services.events.since('0')).find((e) => e.type === 'escalation.declined');
+    expect(declined?.data).toMatchObject({ expertId: 'bo', via: 'screen' });
+    customer.remoteHangup();
+    await expectNothingLeft();
+  });
+
+  it('escalation: when the deadline passes with nobody, the agent keeps the customer and is told why', async () => {
+    await start();
+    await available(agent('ana'), expert('bo'));
+    const screen = await openSse(`${await baseUrl()}/v1/experts/ana/stream`, TOKENS.agentAna);
+    closers.push(screen.close);
+    const { call, customer, agentLeg } = await connectedCall();
+    const { id } = (
+      await escalate(call.id, { target: { expertId: 'bo' }, mode: 'conference', case: caseBody, deadlineSec: 5, ringTimeoutSec: 5 })
+    ).json();
+    const toBo = await dialTo('bo');
+    toBo.ring();
+    await eventually(async () => expect((await escalation(id)).state).toBe('failed'), 7000);
+    expect(toBo.cancelled).toBe(true);
+    expect((await escalation(id)).reason).toBe('deadline');
+    const notice = await screen.waitFor((e) => e.event === 'notice');
+    expect((notice.data as { message: string }).message).toMatch(/No expert answered before the deadline/);
+    expect(roomOf(call.id)).toEqual([customer, agentLeg]);
+    expect(await state('bo')).toMatchObject({ activeClaims: 0 });
+    customer.remoteHangup();
+    await expectNothingLeft();
+  }, 15000);
+
+  it('escalation: consult holds the customer while the agent briefs the expert; merge brings everyone together', async () => {
+    await start();
+    await available(agent('ana'), expert('bo'));
+    const { call, customer, agentLeg } = await connectedCall();
+    const { id } = (await escalate(call.id, { target: { expertId: 'bo' }, mode: 'consult', case: caseBody })).json();
+    expect((await post(`/v1/escalations/${id}/merge`)).statusCode).toBe(409);
+    const expertLeg = (await dialTo('bo')).answer();
+    await eventually(async () => expect((await escalation(id)).state).toBe('consulting'));
+    expect(phone.controls.map((c) => [c.memberId, c.control])).toEqual([[customer.memberId, 'hold']]);
+    expect(roomOf(call.id)).toEqual([customer, agentLeg, expertLeg]);
+    const participants = await t.app.inject({ url: `/v1/calls/${call.id}/participants`, headers: auth(TOKENS.agentAna) });
+    expect(participants.json().items.find((p: { role: string }) => p.role === 'customer')).toMatchObject({ held: true });
+
+    expect((await post(`/v1/escalations/${id}/merge`)).statusCode).toBe(202);
+    await eventually(async () => expect((await escalation(id)).state).toBe('merged'));
+    expect(phone.controls.map((c) => c.control)).toEqual(['hold', 'unhold']);
+    expect(roomOf(call.id)).toEqual([customer, agentLeg, expertLeg]);
+    customer.remoteHangup();
+    await expectNothingLeft();
+    expect(await eventTypes()).toContain('escalation.merged');
+  });
+
+  it('escalation: consult then cancel drops the expert and gives the customer back', async () => {
+    await start();
+    await available(agent('ana'), expert('bo'));
+    const { call, customer, agentLeg } = await connectedCall();
+    const { id } = (await escalate(call.id, { target: { expertId: 'bo' }, mode: 'consult', case: caseBody })).json();
+    const expertLeg = (await dialTo('bo')).answer();
+    await eventually(async () => expect((await escalation(id)).state).toBe('consulting'));
+    expect((await post(`/v1/escalations/${id}/cancel`)).statusCode).toBe(202);
+    await eventually(async () => expect((await escalation(id)).state).toBe('cancelled'));
+    expect(expertLeg.hungUp).toBe(true);
+    expect(phone.controls.map((c) => c.control)).toEqual(['hold', 'unhold']);
+    expect(roomOf(call.id)).toEqual([customer, agentLeg]);
+    customer.remoteHangup();
+    await expectNothingLeft();
+  });
+
+  it('escalation: warm transfer — on merge the agent leaves and the expert keeps the customer', async () => {
+    await start();
+    await available(agent('ana'), expert('bo'));
+    const { call, customer, agentLeg } = await connectedCall();
+    const { id } = (await escalate(call.id, { target: { expertId: 'bo' }, mode: 'transfer', case: caseBody })).json();
+    const expertLeg = (await dialTo('bo')).answer();
+    await eventually(async () => expect((await escalation(id)).state).toBe('consulting'));
+    await post(`/v1/escalations/${id}/merge`);
+    await eventually(async () => expect((await escalation(id)).state).toBe('transferred'));
+    expect(agentLeg.hungUp).toBe(true);
+    expect(roomOf(call.id)).toEqual([customer, expertLeg]);
+    expect(await state('ana')).toMatchObject({ state: 'wrap-up', activeClaims: 0 });
+    expect((await t.services.calls.get(call.id))?.state).toBe('connected');
+    customer.remoteHangup();
+    await expectNothingLeft();
+  });
+
+  it('escalation: blind — the agent leaves at once, a declining expert is skipped, the next one gets the customer', async () => {
+    await start();
+    await available(agent('ana'), expert('bo'), expert('cy'));
+    const { call, customer, agentLeg } = await connectedCall();
+    const { id } = (await escalate(call.id, { target: { skills: [{ name: 'billing', minLevel: 1 }] }, mode: 'blind', case: caseBody })).json();
+    await eventually(() => expect(agentLeg.hungUp).toBe(true));
+    expect(roomOf(call.id)).toEqual([customer]);
+    (await dialTo('bo')).fail('busy', 486);
+    const expertLeg = (await dialTo('cy')).answer();
+    await eventually(async () => expect((await escalation(id)).state).toBe('joined'));
+    expect(roomOf(call.id)).toEqual([customer, expertLeg]);
+    // Nobody offered the call to an agent meanwhile.
+    expect(phone.dials.filter((d) => d.request.uri.startsWith('sip:ana@'))).toHaveLength(1);
+    customer.remoteHangup();
+    await expectNothingLeft();
+  });
+
+  it('escalation: blind with nobody answering by the deadline — back to the original agent when free', async () => {
+    await start({ WRAPUP_SEC: '0' });
+    await available(agent('ana'), expert('bo'));
+    const { call, customer } = await connectedCall();
+    const { id } = (await escalate(call.id, { target: { expertId: 'bo' }, mode: 'blind', case: caseBody, deadlineSec: 5 })).json();
+    (await dialTo('bo')).fail('declined', 603);
+    const back = await eventually(() => {
+      const dial = phone.dials.filter((d) => d.request.uri.startsWith('sip:ana@')).at(1);
+      if (!dial?.pending) throw new Error('not back at the agent yet');
+      return dial;
+    }, 7000);
+    const failed = (await t.services.events.since('0')).find((e) => e.type === 'escalation.failed');
+    expect(failed?.data).toMatchObject({ escalationId: id, reason: 'deadline', returnedTo: 'agent' });
+    const agentAgain = back.answer();
+    await eventually(async () => expect((await t.services.calls.get(call.id))?.state).toBe('connected'));
+    expect(roomOf(call.id)).toEqual([customer, agentAgain]);
+    customer.remoteHangup();
+    await expectNothingLeft();
+  }, 15000);
+
+  it('escalation: blind past the deadline while the agent is busy elsewhere — the front of the queue', async () => {
+    await start({ WRAPUP_SEC: '30' });
+    await available(agent('ana'), expert('bo'));
+    const { call, customer } = await connectedCall();
+    const { id } = (await escalate(call.id, { target: { expertId: 'bo' }, mode: 'blind', case: caseBody, deadlineSec: 5 })).json();
+    (await dialTo('bo')).fail('no_answer', 480);
+    await eventually(async () => expect((await escalation(id)).state).toBe('failed'), 7000);
+    const failed = (await t.services.events.since('0')).find((e) => e.type === 'escalation.failed');
+    expect(failed?.data).toMatchObject({ returnedTo: 'queue' });
+    expect(await t.services.calls.queued()).toEqual([call.id]);
+    await available(agent('sam'));
+    (await dialTo('sam')).answer();
+    await eventually(async () => expect((await t.services.calls.get(call.id))?.state).toBe('connected'));
+    customer.remoteHangup();
+    await expectNothingLeft();
+  }, 15000);
+
+  it('escalation: the customer hangs up while the expert rings — the INVITE is cancelled and the claim released', async () => {
+    await start();
+    await available(agent('ana'), expert('bo'));
+    const { call, customer } = await connectedCall();
+    const { id } = (await escalate(call.id, { target: { expertId: 'bo' }, mode: 'conference', case: caseBody })).json();
+    const toBo = await dialTo('bo');
+    customer.remoteHangup();
+    await expectNothingLeft();
+    expect(toBo.cancelled).toBe(true);
+    await eventually(async () => expect(await escalation(id)).toMatchObject({ state: 'ended', reason: 'call_ended' }));
+    expect(await state('bo')).toMatchObject({ state: 'available', activeClaims: 0 });
+  });
+
+  it('escalation: the expert answers just as the customer hangs up — the answered leg is hung up', async () => {
+    await start();
+    await available(agent('ana'), expert('bo'));
+    const { call, customer } = await connectedCall();
+    await escalate(call.id, { target: { expertId: 'bo' }, mode: 'conference', case: caseBody });
+    const toBo = await dialTo('bo');
+    const late = toBo.answer();
+    customer.remoteHangup();
+    await expectNothingLeft();
+    expect(late.hungUp).toBe(true);
+    expect(await state('bo')).toMatchObject({ activeClaims: 0 });
+  });
+
+  it('escalation: two agents escalate to the one free expert at once — one gets them, the other a clear "none available"', async () => {
+    await start();
+    await available(agent('ana'), agent('sam'), expert('bo'));
+    const first = await connectedCall('ana', '+1');
+    const second = await connectedCall('sam', '+2');
+    const [a, b] = await Promise.all([
+      escalate(first.call.id, { target: { expertId: 'bo' }, mode: 'conference', case: caseBody }, TOKENS.agentAna),
+      escalate(second.call.id, { target: { expertId: 'bo' }, mode: 'conference', case: caseBody }, TOKENS.agentSam),
+    ]);
+    expect([a.statusCode, b.statusCode].sort()).toEqual([202, 409]);
+    const loser = a.statusCode === 409 ? a : b;
+    expect(loser.json()).toMatchObject({ error: 'none_available' });
+    await dialTo('bo');
+    expect(phone.dials.filter((d) => d.request.uri.startsWith('sip:bo@'))).toHaveLength(1);
+    first.customer.remoteHangup();
+    second.customer.remoteHangup();
+    await expectNothingLeft();
+  });
+
+  it('escalation: an Idempotency-Key replay returns the same escalation; a second escalation waits its turn', async () => {
+    await start();
+    await available(agent('ana'), expert('bo'), expert('cy'));
+    const { call, customer } = await connectedCall();
+    const body = { target: { expertId: 'bo' }, mode: 'conference', case: caseBody };
+    const once = await escalate(call.id, body, TOKENS.agentAna, { 'idempotency-key': 'req-1' });
+    const again = await escalate(call.id, body, TOKENS.agentAna, { 'idempotency-key': 'req-1' });
+    expect(once.statusCode).toBe(202);
+    expect(again.statusCode).toBe(200);
+    expect(again.json().id).toBe(once.json().id);
+    const other = await escalate(call.id, { ...body, target: { expertId: 'cy' } });
+    expect(other.statusCode).toBe(409);
+    expect(other.json()).toMatchObject({ error: 'escalation_in_progress', details: { escalationId: once.json().id } });
+    customer.remoteHangup();
+    await expectNothingLeft();
+  });
+
+  it('escalation: wrong requests get clear errors and change nothing', async () => {
+    await start({ MAX_ROOM_SIZE: '3' });
+    await available(agent('ana'), expert('bo'), expert('cy'));
+    const { call, customer } = await connectedCall();
+    const bad = await escalate(call.id, { target: { skills: [] }, mode: 'sideways', case: { reason: '' } });
+    expect(bad.statusCode).toBe(400);
+    const fields = bad.json().details.map((d: { field: string }) => d.field);
+    expect(fields).toEqual(expect.arrayContaining(['body.mode', 'body.case.reason']));
+    expect((await escalate(call.id, { target: { expertId: 'bo' }, mode: 'conference', case: caseBody }, TOKENS.agentSam)).statusCode).toBe(403);
+    expect((await escalate(call.id, { target: { expertId: 'bo' }, mode: 'conference', case: caseBody }, TOKENS.expertBo)).statusCode).toBe(403);
+    expect((await escalate(call.id, { target: { expertId: 'nobody' }, mode: 'conference', case: caseBody })).json()).toMatchObject({
+      error: 'none_available',
+    });
+    const { id } = (await escalate(call.id, { target: { expertId: 'bo' }, mode: 'conference', case: caseBody })).json();
+    (await dialTo('bo')).answer();
+    await eventually(async () => expect((await escalation(id)).state).toBe('joined'));
+    // Customer, agent and bo: the room is full.
+    const full = await escalate(call.id, { target: { expertId: 'cy' }, mode: 'conference', case: caseBody });
+    expect(full.json()).toMatchObject({ error: 'room_full', details: { maxRoomSize: 3 } });
+    expect(phone.dials.filter((d) => d.request.uri.startsWith('sip:cy@'))).toHaveLength(0);
+    customer.remoteHangup();
+    await expectNothingLeft();
+  });
+
+  it('conference: participants, mute, hold, kick, leave and end', async () => {
+    await start();
+    await available(agent('ana'), expert('bo'));
+    const { call, customer, agentLeg } = await connectedCall();
+    const { id } = (await escalate(call.id, { target: { expertId: 'bo' }, mode: 'conference', case: caseBody })).json();
+    const expertLeg = (await dialTo('bo')).answer();
+    await eventually(async () => expect((await escalation(id)).state).toBe('joined'));
+
+    const list = async () =>
+      (await t.app.inject({ url: `/v1/calls/${call.id}/participants`, headers: auth(TOKENS.supervisor) })).json().items as {
+        legId: string;
+        role: string;
+        personId?: string;
+        muted: boolean;
+        held: boolean;
+      }[];
+    const legs = await list();
+    expect(legs.map((p) => [p.role, p.personId])).toEqual([['customer', undefined], ['agent', 'ana'], ['expert', 'bo']]);
+    const customerLeg = legs[0]!.legId;
+    const boLeg = legs[2]!.legId;
+    expect((await post(`/v1/calls/${call.id}/participants/${customerLeg}/mute`)).statusCode).toBe(202);
+    expect((await post(`/v1/calls/${call.id}/participants/${customerLeg}/hold`)).statusCode).toBe(202);
+    expect((await list())[0]).toMatchObject({ muted: true, held: true });
+    await post(`/v1/calls/${call.id}/participants/${customerLeg}/unmute`);
+    await post(`/v1/calls/${call.id}/participants/${customerLeg}/unhold`);
+    expect((await list())[0]).toMatchObject({ muted: false, held: false });
+    expect(phone.controls.map((c) => c.control)).toEqual(['mute', 'hold', 'unmute', 'unhold']);
+    expect((await post(`/v1/calls/${call.id}/participants/nope/mute`)).statusCode).toBe(404);
+    expect((await post(`/v1/calls/${call.id}/participants/${customerLeg}/mute`, TOKENS.agentSam)).statusCode).toBe(403);
+
+    // The agent leaves: customer and expert go on. Then the expert is kicked: the customer goes back to the queue.
+    expect((await post(`/v1/calls/${call.id}/leave`)).statusCode).toBe(202);
+    await eventually(() => expect(agentLeg.hungUp).toBe(true));
+    expect(roomOf(call.id)).toEqual([customer, expertLeg]);
+    expect((await post(`/v1/calls/${call.id}/leave`)).statusCode).toBe(403);
+    expect((await post(`/v1/calls/${call.id}/participants/${boLeg}/kick`, TOKENS.supervisor)).statusCode).toBe(202);
+    await eventually(async () => expect(await t.services.calls.queued()).toEqual([call.id]));
+    expect(expertLeg.hungUp).toBe(true);
+    expect(await eventTypes('participant.')).toEqual(
+      expect.arrayContaining(['participant.muted', 'participant.held', 'participant.unheld', 'participant.kicked', 'participant.left']),
+    );
+    expect((await escalation(id)).state).toBe('ended');
+
+    expect((await post(`/v1/calls/${call.id}/end`, TOKENS.supervisor)).statusCode).toBe(202);
+    await expectNothingLeft();
+    expect(customer.hungUp).toBe(true);
+  });
+
+  it('cases: the agent and the offered expert read and update it, others may not', async () => {
+    await start();
+    await available(agent('ana'), expert('bo'));
+    const { call, customer } = await connectedCall();
+    const { caseId, id } = (await escalate(call.id, { target: { expertId: 'bo' }, mode: 'conference', case: caseBody })).json();
+    await dialTo('bo');
+    const read = (token: string) => t.app.inject({ url: `/v1/cases/${caseId}`, headers: auth(token) });
+    expect((await read(TOKENS.agentAna)).json()).toMatchObject({ id: caseId, callId: call.id, customer: caseBody.customer, fields: caseBody.fields });
+    await eventually(async () => expect((await read(TOKENS.expertBo)).statusCode).toBe(200));
+    expect((await read(TOKENS.expertCy)).statusCode).toBe(403);
+    expect((await read(TOKENS.supervisor)).statusCode).toBe(200);
+
+    const screen = await openSse(`${await baseUrl()}/v1/experts/bo/stream`, TOKENS.expertBo);
+    closers.push(screen.close);
+    const patch = (payload: object, token: string = TOKENS.agentAna) =>
+      t.app.inject({ method: 'PATCH', url: `/v1/cases/${caseId}`, headers: auth(token), payload });
+    const updated = await patch({ notes: [...caseBody.notes, 'Customer is on fibre'], touchpoint: 'phone/billing' });
+    expect(updated.statusCode).toBe(200);
+    expect(updated.json()).toMatchObject({ notes: ['Factory reset did not help', 'Customer is on fibre'], touchpoint: 'phone/billing', reason: caseBody.reason });
+    const seen = await screen.waitFor((e) => e.event === 'case');
+    expect(seen.data).toMatchObject({ case: { touchpoint: 'phone/billing' } });
+    expect((await patch({ notes: ['x'.repeat(2001)] })).statusCode).toBe(400);
+    expect((await patch({})).statusCode).toBe(400);
+    expect((await patch({ summary: 'mine now' }, TOKENS.expertCy)).statusCode).toBe(403);
+    expect((await t.app.inject({ url: `/v1/escalations/${id}`, headers: auth(TOKENS.expertCy) })).statusCode).toBe(403);
+    expect((await t.app.inject({ url: `/v1/escalations/${id}`, headers: auth(TOKENS.expertBo) })).json()).toMatchObject({ id, attempts: [{ expertId: 'bo' }] });
+    customer.remoteHangup();
+    await expectNothingLeft();
+  });
+});
