@@ -14,9 +14,11 @@ import { authPlugin, type TokenRegistry } from './auth';
 import { installErrorHandler } from './errors';
 import { callRoutes } from './routes/calls';
 import { claimRoutes } from './routes/claims';
+import { consoleRoutes } from './routes/console';
 import { healthRoutes } from './routes/health';
 import { peopleRoutes } from './routes/people';
 import { presenceRoutes } from './routes/presence';
+import { sessionRoutes } from './routes/session';
 
 export interface AppServices {
   directory: DirectoryService;
@@ -53,5 +55,7 @@ export async function buildApp(services: AppServices, log: Logger): Promise<Fast
   await app.register(presenceRoutes, { presence: services.presence, directory: services.directory, feed: services.feed });
   await app.register(claimRoutes, { claims: services.claims });
   await app.register(callRoutes, { calls: services.callService, events: services.events });
+  await app.register(sessionRoutes, { directory: services.directory });
+  await app.register(consoleRoutes);
   return app;
 }
