@@ -84,6 +84,7 @@ export function agentScreen({ api, session, connection, directory, root }: Scree
     const form = new CaseForm(call.id, call.customer, reasons);
     const participants = new Participants(api, call, me, name);
     const panel = new EscalatePanel(api, call.id, form, () => free.skills(), name, () => void participants.refresh());
+    panel.setExpert(free.picked());
     const card = callCard(call);
     active = { call, form, panel, participants, card };
     fill(callCol, card, participants.element, customerHistory(api, call.customer, name));

@@ -1,6 +1,6 @@
 import { type Api, ApiError } from './api';
 import type { CaseFields, ContactReason } from './api-types';
-import { type Child, field, fill, h, section, uid } from './dom';
+import { field, fill, h, section, uid } from './dom';
 
 // The case the agent collects during a call. It is kept in the tab's session
 // storage under the call's id, so it lasts as long as the call even across a
@@ -59,7 +59,6 @@ export class CaseForm {
     private readonly callId: string,
     private readonly customerPhone: string,
     reasons: Promise<ContactReason[] | undefined>,
-    extra: Child = null,
   ) {
     this.draft = { ...emptyDraft(), ...(JSON.parse(sessionStorage.getItem(storageKey(callId)) ?? '{}') as Partial<Draft>) };
     const text = (key: 'customerName' | 'customerId' | 'summary' | 'product' | 'crmUrl', attrs = {}) =>
@@ -98,7 +97,6 @@ export class CaseForm {
         h('div', { class: 'row' }, field('Customer id', text('customerId', { autocomplete: 'off' })), field('CRM link', text('crmUrl', { type: 'url', placeholder: 'https://' }))),
         h('fieldset', {}, h('legend', {}, 'Custom fields'), this.fieldRows, h('button', { type: 'button', onclick: () => this.addField() }, 'Add field')),
         this.error,
-        extra,
       ),
     );
     this.renderNotes();

@@ -3,7 +3,7 @@
 
 export type Child = Node | string | number | null | undefined | false | Child[];
 type AttrValue = string | number | boolean | null | undefined;
-export type Attrs = Record<string, AttrValue | ((event: Event) => void)>;
+type Attrs = Record<string, AttrValue | ((event: Event) => void)>;
 
 export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);

@@ -14,7 +14,7 @@ const ATTEMPT: Record<AttemptOutcome, (name: string) => string> = {
   failed: (n) => `${n} could not be reached`,
 };
 
-export function escalationHeadline(e: EscalationView, name: (id?: string) => string): string {
+function escalationHeadline(e: EscalationView, name: (id?: string) => string): string {
   const expert = name(e.expertId);
   switch (e.state) {
     case 'hunting':

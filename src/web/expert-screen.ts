@@ -1,5 +1,5 @@
 import { ApiError, problem } from './api';
-import type { CaseView, EscalationView, Offer } from './api-types';
+import type { CaseView, EscalationView, LoggedEvent, Offer } from './api-types';
 import { caseView } from './case-view';
 import { historyList } from './customer-history';
 import { fill, h, section, uid } from './dom';
@@ -150,7 +150,7 @@ export function expertScreen({ api, session, connection, directory, root }: Scre
 
   new LiveStream(api, '/v1/calls/stream', {
     'call.ended': (data) => {
-      if (current && (data as { data: { callId: string } }).data.callId === current.escalation.callId) finishCall();
+      if (current && (data as LoggedEvent<'call.ended'>).data.callId === current.escalation.callId) finishCall();
     },
   }, connection);
 

@@ -9,11 +9,6 @@ import type { LiveDirectory } from './live-directory';
 
 const REFETCH_DEBOUNCE_MS = 150;
 
-export interface FreeExpertsFilter {
-  skill: string;
-  language: string;
-}
-
 function avatar(person: PersonView): HTMLElement {
   const initials = person.displayName
     .split(/\s+/)
@@ -57,8 +52,9 @@ export class FreeExperts {
     this.refetch();
   }
 
-  filter(): FreeExpertsFilter {
-    return { skill: this.skill.value, language: this.language.value };
+  /** The expert picked now, if still free. */
+  picked(): PersonView | undefined {
+    return this.items.find((p) => p.id === this.selected);
   }
 
   /** Skill names and languages that anyone in the directory has, for the filters and the skill target. */

@@ -6,7 +6,7 @@ import type { LiveDirectory } from './live-directory';
 
 const AWAY_REASONS = ['Break', 'Lunch', 'Meeting', 'Training', 'Other work'];
 
-export const STATE_LABEL: Record<PresenceState, string> = {
+const STATE_LABEL: Record<PresenceState, string> = {
   available: 'Available',
   busy: 'On a call',
   'wrap-up': 'Wrap-up',
