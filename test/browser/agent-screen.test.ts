@@ -1,37 +1,22 @@
-import { launchBrowser, type LaunchedBrowser, type Page, screenshot, signIn } from '../support/browser';
-import { ANA, BO, CY, type ConsoleApp, startConsoleApp } from '../support/console-app';
+import { screenshot, signIn } from '../support/browser';
+import { ANA, BO, CY, consoleTest } from '../support/console-app';
 import { describeWhenServed } from '../support/contract-routes';
 import { TOKENS } from '../support/test-app';
 
 jest.setTimeout(60_000);
 
 describe('agent screen (headless Chromium, real app)', () => {
-  let browser: LaunchedBrowser;
-  let app: ConsoleApp;
-  let page: Page;
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(() => browser.close());
-  beforeEach(async () => {
-    app = await startConsoleApp();
-    await app.addPeople(ANA, BO, CY);
-    page = await browser.context.newPage();
-  });
-  afterEach(async () => {
-    await page.close();
-    await app.close();
-  });
+  const c = consoleTest(ANA, BO, CY);
 
-  const freeExperts = () => page.locator('ul.experts');
+  const freeExperts = () => c.page.locator('ul.experts');
 
   it('shows an expert who becomes available without a reload', async () => {
-    await app.setPresence('cy', 'available', TOKENS.expertCy);
-    await signIn(page, app.base, TOKENS.agentAna);
+    await c.app.setPresence('cy', 'available', TOKENS.expertCy);
+    await signIn(c.page, c.app.base, TOKENS.agentAna);
     await freeExperts().getByText('Cy Osei').waitFor();
     expect(await freeExperts().getByText('Bo Berg').count()).toBe(0);
 
-    await app.setPresence('bo', 'available', TOKENS.expertBo);
+    await c.app.setPresence('bo', 'available', TOKENS.expertBo);
     const bo = freeExperts().locator('button', { hasText: 'Bo Berg' });
     await bo.waitFor();
     // Best match first: nobody is filtered, so the longer idle one leads.
@@ -39,15 +24,15 @@ describe('agent screen (headless Chromium, real app)', () => {
     expect(await bo.textContent()).toContain('billing 5/5');
 
     // Filtering by skill asks the server again.
-    await page.getByLabel('Skill', { exact: true }).first().selectOption('billing');
+    await c.page.getByLabel('Skill', { exact: true }).first().selectOption('billing');
     await freeExperts().getByText('Cy Osei').waitFor({ state: 'detached' });
     expect(await freeExperts().locator('.expert-name').allTextContents()).toEqual(['Bo Berg']);
-    await screenshot(page, 'agent-idle');
+    await screenshot(c.page, 'agent-idle');
   });
 
   /** Fills the case form as an agent would; returns the reason the form will send. */
   async function fillCase(): Promise<string> {
-    const reason = page.getByLabel('Reason', { exact: true });
+    const reason = c.page.getByLabel('Reason', { exact: true });
     await reason.waitFor();
     // A configured list (issue 7) makes it a select; until then it is free text.
     let sent = 'Double charge';
@@ -57,17 +42,17 @@ describe('agent screen (headless Chromium, real app)', () => {
     } else {
       await reason.fill(sent);
     }
-    await page.getByLabel('Customer name').fill('Maria Gomez');
-    await page.getByLabel('Summary').fill('Charged twice for March');
-    await page.getByLabel('Add a note').fill('Has the bank statement at hand');
-    await page.getByRole('button', { name: 'Add note' }).click();
-    await page.getByLabel('Add a note').fill('Tried a refund in the app: failed');
-    await page.getByLabel('Add a note').press('Enter');
-    await page.getByLabel('Product').fill('Fibre 100');
-    await page.getByLabel('Touchpoint').selectOption('web');
-    await page.getByRole('button', { name: 'Add field' }).click();
-    await page.getByLabel('Field 1 name').fill('contract');
-    await page.getByLabel('Field 1 value').fill('C-778');
+    await c.page.getByLabel('Customer name').fill('Maria Gomez');
+    await c.page.getByLabel('Summary').fill('Charged twice for March');
+    await c.page.getByLabel('Add a note').fill('Has the bank statement at hand');
+    await c.page.getByRole('button', { name: 'Add note' }).click();
+    await c.page.getByLabel('Add a note').fill('Tried a refund in the app: failed');
+    await c.page.getByLabel('Add a note').press('Enter');
+    await c.page.getByLabel('Product').fill('Fibre 100');
+    await c.page.getByLabel('Touchpoint').selectOption('web');
+    await c.page.getByRole('button', { name: 'Add field' }).click();
+    await c.page.getByLabel('Field 1 name').fill('contract');
+    await c.page.getByLabel('Field 1 value').fill('C-778');
     return sent;
   }
 
@@ -82,44 +67,44 @@ describe('agent screen (headless Chromium, real app)', () => {
   });
 
   const escalationRequest = (callId: string) =>
-    page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith(`/v1/calls/${callId}/escalations`));
+    c.page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith(`/v1/calls/${callId}/escalations`));
 
   it('shows my call and sends an escalation to the picked expert with the case form as its body', async () => {
-    await app.setPresence('ana', 'available', TOKENS.agentAna);
-    await app.setPresence('bo', 'available', TOKENS.expertBo);
-    const call = await app.connectedCall('+43111', 'ana');
-    await signIn(page, app.base, TOKENS.agentAna);
-    await page.locator('.customer-number', { hasText: '+43111' }).waitFor();
-    await page.locator('ul.participants').getByText('Ana Lima (you)').waitFor();
+    await c.app.setPresence('ana', 'available', TOKENS.agentAna);
+    await c.app.setPresence('bo', 'available', TOKENS.expertBo);
+    const call = await c.app.connectedCall('+43111', 'ana');
+    await signIn(c.page, c.app.base, TOKENS.agentAna);
+    await c.page.locator('.customer-number', { hasText: '+43111' }).waitFor();
+    await c.page.locator('ul.participants').getByText('Ana Lima (you)').waitFor();
 
     const reason = await fillCase();
     await freeExperts().locator('button', { hasText: 'Bo Berg' }).click();
-    expect(await page.getByLabel('This expert:').isChecked()).toBe(true);
+    expect(await c.page.getByLabel('This expert:').isChecked()).toBe(true);
     const sent = escalationRequest(call.id);
-    await page.getByRole('button', { name: 'Conference' }).click();
+    await c.page.getByRole('button', { name: 'Conference' }).click();
     const request = await sent;
     expect(request.postDataJSON()).toEqual({ target: { expertId: 'bo' }, mode: 'conference', case: expectedCase(reason) });
     expect(request.headers()['idempotency-key']).toMatch(/^[0-9a-f]{32}$/);
-    await screenshot(page, 'agent-call');
+    await screenshot(c.page, 'agent-call');
   });
 
   it('keeps the case across a reload while the call lasts, and escalates to a skill', async () => {
-    await app.setPresence('ana', 'available', TOKENS.agentAna);
-    const call = await app.connectedCall('+43111', 'ana');
-    await signIn(page, app.base, TOKENS.agentAna);
+    await c.app.setPresence('ana', 'available', TOKENS.agentAna);
+    const call = await c.app.connectedCall('+43111', 'ana');
+    await signIn(c.page, c.app.base, TOKENS.agentAna);
     const reason = await fillCase();
 
-    await page.reload();
-    await page.locator('.customer-number', { hasText: '+43111' }).waitFor();
-    expect(await page.getByLabel('Summary').inputValue()).toBe('Charged twice for March');
-    await page.locator('ul.notes').getByText('Tried a refund in the app: failed').waitFor();
+    await c.page.reload();
+    await c.page.locator('.customer-number', { hasText: '+43111' }).waitFor();
+    expect(await c.page.getByLabel('Summary').inputValue()).toBe('Charged twice for March');
+    await c.page.locator('ul.notes').getByText('Tried a refund in the app: failed').waitFor();
 
-    await page.getByLabel('Anyone free with the skill').check();
-    await page.getByRole('group', { name: 'Bring in' }).getByLabel('Skill', { exact: true }).selectOption('billing');
-    await page.getByLabel('Level').selectOption('3');
-    await page.getByRole('group', { name: 'Bring in' }).getByLabel('Language').fill('en');
+    await c.page.getByLabel('Anyone free with the skill').check();
+    await c.page.getByRole('group', { name: 'Bring in' }).getByLabel('Skill', { exact: true }).selectOption('billing');
+    await c.page.getByLabel('Level').selectOption('3');
+    await c.page.getByRole('group', { name: 'Bring in' }).getByLabel('Language').fill('en');
     const sent = escalationRequest(call.id);
-    await page.getByRole('button', { name: 'Blind transfer' }).click();
+    await c.page.getByRole('button', { name: 'Blind transfer' }).click();
     expect((await sent).postDataJSON()).toEqual({
       target: { skills: [{ name: 'billing', minLevel: 3 }], language: 'en' },
       mode: 'blind',
@@ -128,42 +113,42 @@ describe('agent screen (headless Chromium, real app)', () => {
   });
 
   it('refuses to escalate without a reason, and says so', async () => {
-    await app.setPresence('ana', 'available', TOKENS.agentAna);
-    await app.connectedCall('+43111', 'ana');
-    await signIn(page, app.base, TOKENS.agentAna);
-    await page.getByLabel('Reason', { exact: true }).waitFor();
+    await c.app.setPresence('ana', 'available', TOKENS.agentAna);
+    await c.app.connectedCall('+43111', 'ana');
+    await signIn(c.page, c.app.base, TOKENS.agentAna);
+    await c.page.getByLabel('Reason', { exact: true }).waitFor();
     let sent = false;
-    page.on('request', (r) => (sent ||= r.url().includes('/escalations')));
-    await page.getByRole('button', { name: 'Conference' }).click();
-    await page.getByText('Give the reason for the call first.').waitFor();
+    c.page.on('request', (r) => (sent ||= r.url().includes('/escalations')));
+    await c.page.getByRole('button', { name: 'Conference' }).click();
+    await c.page.getByText('Give the reason for the call first.').waitFor();
     expect(sent).toBe(false);
   });
 
   it('turns the call into a wrap-up form when the customer hangs up', async () => {
-    await app.setPresence('ana', 'available', TOKENS.agentAna);
-    await app.connectedCall('+43111', 'ana');
-    await signIn(page, app.base, TOKENS.agentAna);
-    await page.getByLabel('Reason', { exact: true }).fill('Moving house');
-    app.phone.liveLegs().find((l) => l.label.startsWith('customer'))?.remoteHangup();
-    await page.getByRole('heading', { name: 'Wrap-up: call with +43111' }).waitFor();
-    expect(await page.getByLabel('Reason', { exact: true }).inputValue()).toBe('Moving house');
-    await screenshot(page, 'agent-wrap-up');
+    await c.app.setPresence('ana', 'available', TOKENS.agentAna);
+    await c.app.connectedCall('+43111', 'ana');
+    await signIn(c.page, c.app.base, TOKENS.agentAna);
+    await c.page.getByLabel('Reason', { exact: true }).fill('Moving house');
+    c.app.phone.liveLegs().find((l) => l.label.startsWith('customer'))?.remoteHangup();
+    await c.page.getByRole('heading', { name: 'Wrap-up: call with +43111' }).waitFor();
+    expect(await c.page.getByLabel('Reason', { exact: true }).inputValue()).toBe('Moving house');
+    await screenshot(c.page, 'agent-wrap-up');
   });
 
   describeWhenServed(['escalate', 'personStream'])('with the escalation API', () => {
     it('shows the escalation progress: ringing the expert, then joined', async () => {
-      await app.setPresence('ana', 'available', TOKENS.agentAna);
-      await app.setPresence('bo', 'available', TOKENS.expertBo);
-      await app.connectedCall('+43111', 'ana');
-      await signIn(page, app.base, TOKENS.agentAna);
+      await c.app.setPresence('ana', 'available', TOKENS.agentAna);
+      await c.app.setPresence('bo', 'available', TOKENS.expertBo);
+      await c.app.connectedCall('+43111', 'ana');
+      await signIn(c.page, c.app.base, TOKENS.agentAna);
       await fillCase();
       await freeExperts().locator('button', { hasText: 'Bo Berg' }).click();
-      await page.getByRole('button', { name: 'Conference' }).click();
-      await page.getByText('Ringing Bo Berg…').first().waitFor();
-      (await app.dialTo('bo')).answer();
-      await page.getByText('Bo Berg joined').waitFor();
-      await page.locator('ul.participants').getByText('Bo Berg').waitFor();
-      await screenshot(page, 'agent-escalation');
+      await c.page.getByRole('button', { name: 'Conference' }).click();
+      await c.page.getByText('Ringing Bo Berg…').first().waitFor();
+      (await c.app.dialTo('bo')).answer();
+      await c.page.getByText('Bo Berg joined').waitFor();
+      await c.page.locator('ul.participants').getByText('Bo Berg').waitFor();
+      await screenshot(c.page, 'agent-escalation');
     });
   });
 });

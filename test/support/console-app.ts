@@ -1,4 +1,5 @@
 import { personInputSchema, type PersonInput } from '../../src/domain/person';
+import { launchBrowser, type LaunchedBrowser, type Page } from './browser';
 import { eventually } from './eventually';
 import { FakeTelephony } from './fake-telephony';
 import { auth, startTestApp } from './test-app';
@@ -56,3 +57,25 @@ export async function startConsoleApp() {
   };
 }
 export type ConsoleApp = Awaited<ReturnType<typeof startConsoleApp>>;
+
+/**
+ * The jest hooks of a browser test file: one Chromium for the file, a fresh
+ * app with these people and a fresh page for each test.
+ */
+export function consoleTest(...people: PersonInput[]) {
+  const c = {} as { browser: LaunchedBrowser; app: ConsoleApp; page: Page };
+  beforeAll(async () => {
+    c.browser = await launchBrowser();
+  });
+  afterAll(() => c.browser.close());
+  beforeEach(async () => {
+    c.app = await startConsoleApp();
+    await c.app.addPeople(...people);
+    c.page = await c.browser.context.newPage();
+  });
+  afterEach(async () => {
+    await c.page.close();
+    await c.app.close();
+  });
+  return c;
+}
