@@ -1,16 +1,18 @@
 # expert-bridge control service. drachtio-server, FreeSWITCH and Redis run as
 # their own containers: see docker-compose.yml.
 
-# ---- build: compile TypeScript to dist/ ----
+# ---- build: compile TypeScript to dist/, bundle the console into dist/web ----
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-# Install scripts only fetch binaries for dev tools (esbuild, file watchers)
-# that tsc does not need.
+# No install scripts are needed: esbuild finds its binary in its platform
+# package (@esbuild/linux-*) without its postinstall.
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
+COPY scripts ./scripts
 COPY src ./src
-# The build also copies the Redis Lua scripts to dist/store/lua.
+# The build also copies the Redis Lua scripts to dist/store/lua and bundles
+# the browser console into dist/web.
 RUN npm run build
 
 # ---- runtime: production dependencies, dist/ and config/ only ----

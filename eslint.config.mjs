@@ -41,11 +41,19 @@ const rules = {
   http: [...foreign.store, ...foreign.telephony,
     ...layerFolders(['store', 'telephony'], 'src/http talks to services and domain only')],
   config: [...foreign.store, ...foreign.telephony, ...foreign.http],
-  web: [...foreign.store, ...foreign.telephony, ...foreign.http],
 };
 
+// src/web runs in the browser: it bundles nothing of the server, and takes
+// only types from src/domain (a type import leaves no code behind).
+const web = [
+  ...foreign.store, ...foreign.telephony, ...foreign.http,
+  { group: ['node:*'], message: 'src/web runs in the browser' },
+  ...layerFolders(['store', 'telephony', 'http', 'services', 'config'], 'src/web may import types from src/domain only'),
+  { regex: '^(\\.\\./)+domain(/|$)', allowTypeImports: true, message: 'src/web may import types from src/domain only (import type)' },
+];
+
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'test-output/**', 'src/web/dist/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'test-output/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -57,6 +65,10 @@ export default tseslint.config(
     files: [`src/${layer}/**/*.ts`],
     rules: { 'no-restricted-imports': ['error', { patterns }] },
   })),
+  {
+    files: ['src/web/**/*.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: web }] },
+  },
   {
     files: ['**/*.js', '**/*.mjs'],
     languageOptions: { globals: { module: 'writable', require: 'readonly', process: 'readonly', console: 'readonly' } },

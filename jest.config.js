@@ -1,4 +1,4 @@
-// Three projects so `npm test` never touches a live SIP stack and `test:e2e` runs alone.
+// Projects so `npm test` never touches a live SIP stack and `test:e2e` runs alone.
 const tsJest = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] };
 
 const project = (name, extra = {}) => ({
@@ -9,14 +9,18 @@ const project = (name, extra = {}) => ({
   ...extra,
 });
 
+const redis = {
+  globalSetup: '<rootDir>/test/support/redis-global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/redis-global-teardown.ts',
+};
+
 module.exports = {
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   projects: [
     project('unit'),
-    project('integration', {
-      globalSetup: '<rootDir>/test/support/redis-global-setup.ts',
-      globalTeardown: '<rootDir>/test/support/redis-global-teardown.ts',
-    }),
+    project('integration', redis),
+    // Real headless Chromium against the real app: also builds the console bundle.
+    project('browser', { ...redis, globalSetup: '<rootDir>/test/support/browser-global-setup.ts' }),
     project('e2e'),
   ],
 };

@@ -14,6 +14,7 @@ import { authPlugin, type TokenRegistry } from './auth';
 import { installErrorHandler } from './errors';
 import { callRoutes } from './routes/calls';
 import { claimRoutes } from './routes/claims';
+import { consoleRoutes } from './routes/console';
 import { healthRoutes } from './routes/health';
 import { peopleRoutes } from './routes/people';
 import { presenceRoutes } from './routes/presence';
@@ -24,6 +25,7 @@ import { screenRoutes } from './routes/screens';
 import type { CaseService } from '../services/escalations/case-service';
 import type { EscalationService } from '../services/escalations/escalation-service';
 import type { ScreenFeed } from '../services/ports/screen-feed';
+import { sessionRoutes } from './routes/session';
 
 export interface AppServices {
   directory: DirectoryService;
@@ -67,5 +69,7 @@ export async function buildApp(services: AppServices, log: Logger): Promise<Fast
   await app.register(escalationRoutes, { escalations: services.escalations });
   await app.register(caseRoutes, { cases: services.cases });
   await app.register(screenRoutes, { screens: services.screens, events: services.events });
+  await app.register(sessionRoutes, { directory: services.directory });
+  await app.register(consoleRoutes);
   return app;
 }

@@ -1,0 +1,60 @@
+import { screenshot, signIn } from '../support/browser';
+import { ANA, BO, CY, consoleTest } from '../support/console-app';
+import { TOKENS } from '../support/test-app';
+
+jest.setTimeout(60_000);
+
+describe('supervisor screen and the console shell (headless Chromium, real app)', () => {
+  const c = consoleTest(ANA, BO, CY);
+
+  const callRow = (customer: string) => c.page.locator('tr', { hasText: customer });
+
+  it('shows a live call and who is in its room, and the presence board, without a reload', async () => {
+    await c.app.setPresence('ana', 'available', TOKENS.agentAna);
+    await signIn(c.page, c.app.base, TOKENS.supervisor);
+    await c.page.getByText('No calls right now.').waitFor();
+    await c.page.locator('tr[data-person="bo"]', { hasText: 'Offline' }).waitFor();
+
+    c.app.phone.call('+43222');
+    await callRow('+43222').getByText('Ringing an agent').waitFor();
+    (await c.app.dialTo('ana')).answer();
+    await callRow('+43222').getByText('Connected').waitFor();
+    expect(await callRow('+43222').textContent()).toContain('Ana Lima (agent) · joined');
+
+    await c.app.setPresence('bo', 'available', TOKENS.expertBo);
+    await c.page.locator('tr[data-person="bo"]', { hasText: 'Available' }).waitFor();
+    await c.page.locator('tr[data-person="ana"]', { hasText: 'On a call' }).waitFor();
+    await screenshot(c.page, 'supervisor');
+  });
+
+  it('says when the connection drops, reconnects, and catches up with what happened meanwhile', async () => {
+    await c.app.setPresence('ana', 'available', TOKENS.agentAna);
+    await signIn(c.page, c.app.base, TOKENS.supervisor);
+    await c.page.getByText('No calls right now.').waitFor();
+
+    c.app.app.server.closeAllConnections();
+    c.app.phone.call('+43333');
+    const banner = c.page.getByText('Connection lost: reconnecting…');
+    await banner.waitFor();
+    await screenshot(c.page, 'connection-lost');
+    await banner.waitFor({ state: 'hidden' });
+    await callRow('+43333').waitFor();
+  });
+
+  it('signs in with a token, refuses an unknown one, and signs out', async () => {
+    await c.page.goto(`${c.app.base}/console/`);
+    await screenshot(c.page, 'sign-in');
+    await c.page.getByLabel('API token').fill('not-a-token-anyone-has');
+    await c.page.getByRole('button', { name: 'Sign in' }).click();
+    await c.page.getByRole('alert').getByText('the token is not known').waitFor();
+
+    await c.page.getByLabel('API token').fill(TOKENS.agentAna);
+    await c.page.getByRole('button', { name: 'Sign in' }).click();
+    await c.page.getByRole('heading', { name: 'Expert Bridge Agent' }).waitFor();
+    expect(await c.page.evaluate("sessionStorage.getItem('expert-bridge.token')")).toBe(TOKENS.agentAna);
+
+    await c.page.getByRole('button', { name: 'Sign out' }).click();
+    await c.page.getByLabel('API token').waitFor();
+    expect(await c.page.evaluate("sessionStorage.getItem('expert-bridge.token')")).toBeNull();
+  });
+});
