@@ -12,6 +12,7 @@ import type { PresenceFeed } from '../services/ports/presence-feed';
 import type { PresenceService } from '../services/presence-service';
 import { authPlugin, type TokenRegistry } from './auth';
 import { installErrorHandler } from './errors';
+import { endEventStreamsOnClose } from './sse';
 import { callRoutes } from './routes/calls';
 import { claimRoutes } from './routes/claims';
 import { consoleRoutes } from './routes/console';
@@ -48,6 +49,7 @@ export async function buildApp(services: AppServices, log: Logger): Promise<Fast
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
+  endEventStreamsOnClose(app);
 
   await app.register(swagger, {
     openapi: {

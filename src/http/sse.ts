@@ -1,4 +1,20 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Ends every open event stream (shutdown). */
+    eventStreams: Set<() => void>;
+  }
+}
+
+/** Open streams would hold app.close() until every browser goes away: end them first. */
+export function endEventStreamsOnClose(app: FastifyInstance): void {
+  app.decorate('eventStreams', new Set<() => void>());
+  app.addHook('preClose', (done) => {
+    for (const end of app.eventStreams) end();
+    done();
+  });
+}
 
 /**
  * Turns the reply into a server-sent event stream. Sends a comment every
@@ -17,21 +33,25 @@ export function openEventStream(request: FastifyRequest, reply: FastifyReply, on
   raw.write(': connected\n\n');
   const keepAlive = setInterval(() => raw.write(': keep-alive\n\n'), 15_000);
   let closed = false;
+  const streams = request.server.eventStreams;
   const close = () => {
     if (closed) return;
     closed = true;
     clearInterval(keepAlive);
+    streams.delete(end);
     onClose();
   };
+  const end = () => {
+    close();
+    raw.end();
+  };
+  streams.add(end);
   request.raw.on('close', close);
   return {
     send(event: string, data: unknown, id?: string) {
       if (closed) return;
       raw.write(`${id ? `id: ${id}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     },
-    end() {
-      close();
-      raw.end();
-    },
+    end,
   };
 }

@@ -23,7 +23,7 @@ export const CY = person('cy', 'Cy Osei', ['expert'], { skills: [{ name: 'tv', l
 
 export async function startConsoleApp() {
   const phone = new FakeTelephony();
-  const t = await startTestApp({ WRAPUP_SEC: '30', RING_TIMEOUT_SEC: '20' }, phone);
+  const t = await startTestApp({ WRAPUP_SEC: '30', RING_TIMEOUT_SEC: '20' }, { telephony: phone });
   const base = await t.app.listen({ host: '127.0.0.1', port: 0 });
 
   return {
