@@ -21,6 +21,16 @@ import { RegistrationService } from './services/registration-service';
 import { CallStore } from './store/call-store';
 import { RedisEventLog } from './store/event-log';
 import { RegistrationStore } from './store/registration-store';
+import { ContactRecorder } from './services/contacts/contact-recorder';
+import { CustomerHistory } from './services/contacts/customer-history';
+import { WrapUpService } from './services/contacts/wrap-up-service';
+import { ObservedEventFeed } from './services/metrics/observed-event-feed';
+import { ServiceMetrics } from './services/metrics/service-metrics';
+import { ProjectionRunner } from './services/projections/projection-runner';
+import { ReportProjection } from './services/reports/report-projection';
+import { ReportService } from './services/reports/report-service';
+import { ContactStore } from './store/contact-store';
+import { ReportStore } from './store/report-store';
 
 // Wiring shared by main.ts and the integration tests: stores on the given
 // Redis connections, the services on top, and the HTTP app on those.
@@ -56,12 +66,24 @@ export async function composeServices(config: Config, conn: Connections, log: Lo
   const callStore = new CallStore(conn.redis, prefix);
   const registrationStore = new RegistrationStore(conn.redis, prefix);
   const feed = new RedisPresenceFeed(conn.subscriber, prefix);
-  const events = new RedisEventLog(conn.redis, conn.subscriber, prefix);
+  const eventLog = new RedisEventLog(conn.redis, conn.subscriber, prefix);
   await feed.start();
-  await events.start();
+  await eventLog.start();
+  const health: HealthProbe = {
+    report: async () => ({ redis: await probeRedis(conn.redis), ...telephonyHealth(telephony) }),
+  };
+  const metrics = new ServiceMetrics({
+    presenceCounts: () => people.presenceCounts(),
+    queueLength: () => callStore.queueLength(),
+    health,
+  });
+  const events = new ObservedEventFeed(eventLog, metrics);
 
   const directory = new DirectoryService(people);
-  const presence = new PresenceService(people, presenceStore, config.presence);
+  const presence = new PresenceService(people, presenceStore, {
+    ...config.presence,
+    wrapUpWindowSec: config.contacts.wrapUpWindowSec,
+  });
   const claims = new ClaimService(claimStore, config.presence.claimLeaseSec);
   const registrations = new RegistrationService(people, registrationStore, presence);
   const engine = telephony
@@ -95,6 +117,19 @@ export async function composeServices(config: Config, conn: Connections, log: Lo
   );
   await callService.start();
 
+  const contactStore = new ContactStore(conn.redis, prefix, config.contacts.historyRetentionDays);
+  const contactRecorder = new ProjectionRunner(new ContactRecorder(contactStore), events, log);
+  // A call's report context must outlive every later event of it: a wrap-up, or a repeat contact.
+  const reportStore = new ReportStore(conn.redis, prefix, {
+    contextTtlSec: (config.contacts.repeatContactDays + 2) * 86_400 + config.contacts.wrapUpWindowSec,
+  });
+  const reportProjection = new ProjectionRunner(new ReportProjection(reportStore), events, log);
+  contactRecorder.start();
+  reportProjection.start();
+  const history = new CustomerHistory(contactStore, contactRecorder);
+  const wrapUps = new WrapUpService(contactStore, contactRecorder, events, presence, config.contacts);
+  const reports = new ReportService(reportStore, reportProjection, config.contacts.reasons);
+
   const housekeeping = new Housekeeping(
     [
       { name: 'lapsed leases', run: () => claimStore.sweep() },
@@ -102,12 +137,12 @@ export async function composeServices(config: Config, conn: Connections, log: Lo
       { name: 'wrap-ups due', run: () => presence.finishDueWrapUps() },
       { name: 'lapsed registrations', run: () => registrations.expireLapsed() },
       ...(engine ? [{ name: 'queued calls', run: () => engine.dispatch() }] : []),
+      { name: 'contact records', run: () => contactRecorder.catchUp() },
+      { name: 'report counters', run: () => reportProjection.catchUp() },
+      { name: 'event retention', run: () => eventLog.trimBefore(Date.now() - config.eventsRetentionDays * 86_400_000) },
     ],
     log,
   );
-  const health: HealthProbe = {
-    report: async () => ({ redis: await probeRedis(conn.redis), ...telephonyHealth(telephony) }),
-  };
   return {
     directory,
     presence,
@@ -120,7 +155,14 @@ export async function composeServices(config: Config, conn: Connections, log: Lo
     registrations,
     health,
     housekeeping,
-    stores: { people, presenceStore, claimStore, registrationStore },
+    metrics,
+    history,
+    wrapUps,
+    reports,
+    contactReasons: config.contacts.reasons,
+    metricsToken: config.metricsToken,
+    projections: [contactRecorder, reportProjection],
+    stores: { people, presenceStore, claimStore, registrationStore, contactStore, reportStore },
   };
 }
 

@@ -41,6 +41,7 @@ async function main(): Promise<void> {
     await services.engine?.close();
     await telephony?.close();
     await services.housekeeping.stop();
+    for (const projection of services.projections) await projection.close();
     await Promise.allSettled([redis.quit(), subscriber.quit()]);
     clearTimeout(force);
     log.info('stopped');

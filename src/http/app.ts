@@ -17,6 +17,16 @@ import { claimRoutes } from './routes/claims';
 import { healthRoutes } from './routes/health';
 import { peopleRoutes } from './routes/people';
 import { presenceRoutes } from './routes/presence';
+import { contactReasonRoutes } from './routes/contact-reasons';
+import { customerRoutes } from './routes/customers';
+import { metricsPlugin } from './routes/metrics';
+import { reportRoutes } from './routes/reports';
+import { wrapUpRoutes } from './routes/wrap-ups';
+import type { ContactReason } from '../domain/contact-reason';
+import type { CustomerHistory } from '../services/contacts/customer-history';
+import type { WrapUpService } from '../services/contacts/wrap-up-service';
+import type { ServiceMetrics } from '../services/metrics/service-metrics';
+import type { ReportService } from '../services/reports/report-service';
 
 export interface AppServices {
   directory: DirectoryService;
@@ -27,6 +37,12 @@ export interface AppServices {
   callService: CallService;
   health: HealthProbe;
   tokens: TokenRegistry;
+  metrics: ServiceMetrics;
+  metricsToken?: string;
+  wrapUps: WrapUpService;
+  history: CustomerHistory;
+  reports: ReportService;
+  contactReasons: readonly ContactReason[];
 }
 
 /** Builds the HTTP app; tests call this and use inject(), main.ts listens. */
@@ -47,11 +63,16 @@ export async function buildApp(services: AppServices, log: Logger): Promise<Fast
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(authPlugin, { tokens: services.tokens });
+  await app.register(metricsPlugin, { metrics: services.metrics, token: services.metricsToken });
 
   await app.register(healthRoutes, { health: services.health });
   await app.register(peopleRoutes, { directory: services.directory });
   await app.register(presenceRoutes, { presence: services.presence, directory: services.directory, feed: services.feed });
   await app.register(claimRoutes, { claims: services.claims });
   await app.register(callRoutes, { calls: services.callService, events: services.events });
+  await app.register(wrapUpRoutes, { wrapUps: services.wrapUps });
+  await app.register(contactReasonRoutes, { reasons: services.contactReasons });
+  await app.register(customerRoutes, { history: services.history });
+  await app.register(reportRoutes, { reports: services.reports });
   return app;
 }

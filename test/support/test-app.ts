@@ -41,6 +41,7 @@ export async function startTestApp(settings: Record<string, string> = {}, teleph
       await app.close();
       await services.engine?.close();
       await services.housekeeping.stop();
+      for (const projection of services.projections) await projection.close();
       await redis.close();
     },
   };

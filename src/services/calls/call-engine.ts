@@ -113,7 +113,12 @@ export class CallEngine {
     }
     if (session.ended) return;
     await this.deps.calls.save(call);
-    await this.deps.events.append('call.offered', { callId, customer: call.customer, serviceNumber: call.serviceNumber });
+    await this.deps.events.append('call.offered', {
+      callId,
+      customer: call.customer,
+      serviceNumber: call.serviceNumber,
+      skill: service.skill,
+    });
     await this.queue(session, 'back');
   }
 
@@ -231,7 +236,7 @@ export class CallEngine {
     staff.leg = leg;
     // The customer may have hung up while the agent answered.
     if (session.ended) {
-      await this.releaseStaff(staff, false);
+      await this.releaseStaff(session, staff, false);
       return;
     }
     try {
@@ -243,7 +248,7 @@ export class CallEngine {
       return;
     }
     if (session.ended) {
-      await this.releaseStaff(staff, true);
+      await this.releaseStaff(session, staff, true);
       return;
     }
     leg.onEnded(() => this.background.run('agent hang-up', () => this.staffLeft(session, staff)));
@@ -258,7 +263,7 @@ export class CallEngine {
   }
 
   private async missed(session: CallSession, staff: StaffLeg, failure: DialFailed): Promise<void> {
-    await this.releaseStaff(staff, false);
+    await this.releaseStaff(session, staff, false);
     if (session.ended) return;
     session.excluded.add(staff.personId);
     const { call } = session;
@@ -278,7 +283,7 @@ export class CallEngine {
   /** An agent's leg ended while the call goes on. */
   private async staffLeft(session: CallSession, staff: StaffLeg): Promise<void> {
     if (session.ended || staff.record.state === 'ended') return;
-    await this.releaseStaff(staff, true);
+    await this.releaseStaff(session, staff, true);
     await this.deps.events.append('call.agent_left', { callId: session.id, agentId: staff.personId });
     if (session.joinedStaff().length > 0) {
       await this.deps.calls.save(session.call);
@@ -294,14 +299,14 @@ export class CallEngine {
   }
 
   /** Ends a staff leg: stop ringing or hang up, release the claim, start wrap-up if they talked. */
-  private async releaseStaff(staff: StaffLeg, talked: boolean): Promise<void> {
+  private async releaseStaff(session: CallSession, staff: StaffLeg, talked: boolean): Promise<void> {
     if (staff.record.state === 'ended') return;
     staff.record.state = 'ended';
     staff.record.endedAt = new Date().toISOString();
     staff.dial?.cancel();
     await staff.leg?.hangup();
     await this.deps.claims.releaseQuietly(staff.claimId);
-    if (talked) await this.deps.presence.endCall(staff.personId);
+    if (talked) await this.deps.presence.endCall(staff.personId, Date.now(), session.id);
   }
 
   private async queueTimedOut(session: CallSession): Promise<void> {
@@ -313,7 +318,7 @@ export class CallEngine {
     }
     // Hand the customer to the overflow destination: it joins the room like an agent would.
     const ringing = session.ringing();
-    if (ringing) await this.releaseStaff(ringing, false);
+    if (ringing) await this.releaseStaff(session, ringing, false);
     await this.deps.calls.dequeue(session.id);
     const dial = this.deps.telephony.dial({
       uri: overflow,
@@ -352,7 +357,7 @@ export class CallEngine {
     const log = this.deps.log.child({ callId: session.id });
     await Promise.all(
       [...session.staff.values()].map((s) =>
-        this.releaseStaff(s, s.record.state === 'joined').catch((err) => log.error({ err }, 'staff leg cleanup failed')),
+        this.releaseStaff(session, s, s.record.state === 'joined').catch((err) => log.error({ err }, 'staff leg cleanup failed')),
       ),
     );
     if (!opts.keepCustomer) await session.customer.hangup();
