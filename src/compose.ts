@@ -33,6 +33,16 @@ import { CaseStore } from './store/case-store';
 import { EscalationStore } from './store/escalation-store';
 import { RedisScreenFeed } from './store/screen-feed';
 import type { WebhookTransport } from './services/ports/webhook-transport';
+import { ContactRecorder } from './services/contacts/contact-recorder';
+import { CustomerHistory } from './services/contacts/customer-history';
+import { WrapUpService } from './services/contacts/wrap-up-service';
+import { ObservedEventFeed } from './services/metrics/observed-event-feed';
+import { ServiceMetrics } from './services/metrics/service-metrics';
+import { ProjectionRunner } from './services/projections/projection-runner';
+import { ReportProjection } from './services/reports/report-projection';
+import { ReportService } from './services/reports/report-service';
+import { ContactStore } from './store/contact-store';
+import { ReportStore } from './store/report-store';
 
 // Wiring shared by main.ts and the integration tests: stores on the given
 // Redis connections, the services on top, and the HTTP app on those.
@@ -81,8 +91,16 @@ export async function composeServices(config: Config, conn: Connections, log: Lo
   await feed.start();
   await eventLog.start();
   await screens.start();
+  const health: HealthProbe = {
+    report: async () => ({ redis: await probeRedis(conn.redis), ...telephonyHealth(telephony) }),
+  };
+  const metrics = new ServiceMetrics({
+    presenceCounts: () => people.presenceCounts(),
+    queueLength: () => callStore.queueLength(),
+    health,
+  });
   const webhooks = new WebhookSender(config.webhooks, adapters.webhookTransport ?? new FetchWebhookTransport(), log);
-  const events = new WebhookedEventFeed(eventLog, webhooks);
+  const events = new WebhookedEventFeed(new ObservedEventFeed(eventLog, metrics), webhooks);
   // An offer's webhook carries the escalation and its case: the CRM opens it while the expert's phone rings.
   events.extras = async (event) => {
     if (event.type !== 'escalation.offered') return {};
@@ -91,7 +109,10 @@ export async function composeServices(config: Config, conn: Connections, log: Lo
   };
 
   const directory = new DirectoryService(people);
-  const presence = new PresenceService(people, presenceStore, config.presence);
+  const presence = new PresenceService(people, presenceStore, {
+    ...config.presence,
+    wrapUpWindowSec: config.contacts.wrapUpWindowSec,
+  });
   const claims = new ClaimService(claimStore, config.presence.claimLeaseSec);
   const registrations = new RegistrationService(people, registrationStore, presence);
   const engine = telephony
@@ -109,6 +130,19 @@ export async function composeServices(config: Config, conn: Connections, log: Lo
         { ...config.calls, claimLeaseSec: config.presence.claimLeaseSec, instanceId: config.instanceId },
       )
     : undefined;
+  const contactStore = new ContactStore(conn.redis, prefix, config.contacts.historyRetentionDays);
+  const contactRecorder = new ProjectionRunner(new ContactRecorder(contactStore), events, log);
+  // A call's report context must outlive every later event of it: a wrap-up, or a repeat contact.
+  const reportStore = new ReportStore(conn.redis, prefix, {
+    contextTtlSec: (config.contacts.repeatContactDays + 2) * 86_400 + config.contacts.wrapUpWindowSec,
+  });
+  const reportProjection = new ProjectionRunner(new ReportProjection(reportStore), events, log);
+  contactRecorder.start();
+  reportProjection.start();
+  const history = new CustomerHistory(contactStore, contactRecorder);
+  const wrapUps = new WrapUpService(contactStore, contactRecorder, events, presence, config.contacts);
+  const reports = new ReportService(reportStore, reportProjection, config.contacts.reasons);
+
   const callService = new CallService(
     callStore,
     new RedisCommandBus(conn.redis, conn.subscriber, prefix, config.instanceId),
@@ -126,7 +160,9 @@ export async function composeServices(config: Config, conn: Connections, log: Lo
       escalations: escalationStore,
       cases: caseStore,
       screens,
-      historyFor: async () => [],
+      // The customer's earlier contacts, by their CRM id when the agent gave one, else the number they call from.
+      historyFor: async (record, callerNumber) =>
+        (await history.forCustomer(record.customer.id ?? callerNumber)).filter((entry) => entry.callId !== record.callId),
       log,
       claimLeaseSec: config.presence.claimLeaseSec,
       publicBaseUrl: config.http.publicBaseUrl,
@@ -157,12 +193,12 @@ export async function composeServices(config: Config, conn: Connections, log: Lo
       { name: 'wrap-ups due', run: () => presence.finishDueWrapUps() },
       { name: 'lapsed registrations', run: () => registrations.expireLapsed() },
       ...(engine ? [{ name: 'queued calls', run: () => engine.dispatch() }] : []),
+      { name: 'contact records', run: () => contactRecorder.catchUp() },
+      { name: 'report counters', run: () => reportProjection.catchUp() },
+      { name: 'event retention', run: () => eventLog.trimBefore(Date.now() - config.eventsRetentionDays * 86_400_000) },
     ],
     log,
   );
-  const health: HealthProbe = {
-    report: async () => ({ redis: await probeRedis(conn.redis), ...telephonyHealth(telephony) }),
-  };
   return {
     directory,
     presence,
@@ -178,13 +214,21 @@ export async function composeServices(config: Config, conn: Connections, log: Lo
     registrations,
     health,
     housekeeping,
-    stores: { people, presenceStore, claimStore, registrationStore, caseStore, escalationStore },
+    metrics,
+    history,
+    wrapUps,
+    reports,
+    contactReasons: config.contacts.reasons,
+    metricsToken: config.metricsToken,
+    projections: [contactRecorder, reportProjection],
+    stores: { people, presenceStore, claimStore, registrationStore, caseStore, escalationStore, contactStore, reportStore },
     /** Stops taking work and waits for what is under way; the connections stay open. */
     async close() {
       await engine?.close();
       await runs?.close();
       await callService.close();
       await housekeeping.stop();
+      for (const projection of [contactRecorder, reportProjection]) await projection.close();
       await webhooks.close();
     },
   };

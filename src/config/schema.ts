@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { contactReasonsSchema, DEFAULT_CONTACT_REASONS, type ContactReason } from '../domain/contact-reason';
 
 // Every setting the service reads, by its environment-variable name. A config
 // file (CONFIG_FILE) may hold the same names; the environment wins.
@@ -19,6 +20,11 @@ const hostPort = (defaultPort: number) =>
     }
     return { host: match[1], port: portNumber };
   });
+
+const flag = z.preprocess(
+  (value) => (typeof value === 'string' ? ['true', '1', 'yes', 'on'].includes(value.trim().toLowerCase()) : value),
+  z.boolean(),
+);
 
 const commaList = <T extends z.ZodTypeAny>(item: T) =>
   z.preprocess(
@@ -74,6 +80,14 @@ export const settingsSchema = z.object({
   CRM_WEBHOOK_URLS: commaList(z.url({ protocol: /^https?$/ })).default([]),
   WEBHOOK_SECRET: optionalString,
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
+
+  WRAPUP_REQUIRED: flag.default(false),
+  WRAPUP_WINDOW_SEC: seconds.default(3600),
+  CONTACT_REASONS: commaList(z.string()).pipe(contactReasonsSchema).default(DEFAULT_CONTACT_REASONS),
+  REPEAT_CONTACT_DAYS: z.coerce.number().int().min(0).max(365).default(7),
+  HISTORY_RETENTION_DAYS: seconds.max(3650).default(365),
+  EVENTS_RETENTION_DAYS: seconds.max(3650).default(400),
+  METRICS_TOKEN: optionalString,
 });
 
 export type Settings = z.output<typeof settingsSchema>;
@@ -121,7 +135,20 @@ export interface Config {
     offlineAfterSec: number;
     wrapUpSec: number;
     maxMissedOffers: number;
+    /** The person stays in wrap-up until they post it (or its window closes). */
+    wrapUpRequired: boolean;
   };
+  contacts: {
+    reasons: ContactReason[];
+    /** A wrap-up is accepted until this long after the call ended. */
+    wrapUpWindowSec: number;
+    /** A contact on the same reason within this many days revokes the earlier first-contact resolution. */
+    repeatContactDays: number;
+    historyRetentionDays: number;
+  };
+  eventsRetentionDays: number;
+  /** Empty: /metrics is public. */
+  metricsToken?: string;
 }
 
 export function toConfig(s: Settings): Config {
@@ -167,6 +194,15 @@ export function toConfig(s: Settings): Config {
       offlineAfterSec: s.PRESENCE_OFFLINE_AFTER_SEC,
       wrapUpSec: s.WRAPUP_SEC,
       maxMissedOffers: s.MAX_MISSED_OFFERS,
+      wrapUpRequired: s.WRAPUP_REQUIRED,
     },
+    contacts: {
+      reasons: s.CONTACT_REASONS,
+      wrapUpWindowSec: s.WRAPUP_WINDOW_SEC,
+      repeatContactDays: s.REPEAT_CONTACT_DAYS,
+      historyRetentionDays: s.HISTORY_RETENTION_DAYS,
+    },
+    eventsRetentionDays: s.EVENTS_RETENTION_DAYS,
+    metricsToken: s.METRICS_TOKEN,
   };
 }

@@ -25,13 +25,30 @@ interface ParticipantRef {
 }
 
 export interface EventPayloads {
-  'call.offered': { callId: string; customer: string; serviceNumber: string };
+  /** skill: the service number's routing skill, if it has one. */
+  'call.offered': { callId: string; customer: string; serviceNumber: string; skill?: string };
   'call.queued': { callId: string; position: 'back' | 'front' };
   'call.agent_ringing': { callId: string; agentId: string };
   'call.agent_missed': { callId: string; agentId: string; outcome: string; status?: number };
   'call.answered': { callId: string; agentId: string; waitMs: number };
   'call.agent_left': { callId: string; agentId: string };
   'call.ended': { callId: string; reason: string; durationMs: number };
+  /**
+   * Someone on the call posted its wrap-up. Only coded figures travel here;
+   * notes and the customer key stay in the contact record, which can be erased.
+   * repeatOf: an earlier contact on the same reason whose resolution this revokes.
+   */
+  'call.wrapped_up': {
+    callId: string;
+    personId: string;
+    role: 'agent' | 'expert';
+    resolved: boolean;
+    reason: string;
+    product?: string;
+    touchpoint?: string;
+    followUp: boolean;
+    repeatOf?: string;
+  };
   'presence.missed_offers': { personId: string; count: number };
 
   'escalation.requested': EscalationRef & {
@@ -39,6 +56,8 @@ export interface EventPayloads {
     caseId: string;
     requestedBy: string;
     target: EscalationTargetView;
+    /** The case's customer id: the preferred key of the customer's history. */
+    customerId?: string;
   };
   /** An expert was claimed and their phone is being called. */
   'escalation.offered': EscalationRef & { expertId: string; attempt: number };

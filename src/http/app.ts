@@ -27,6 +27,16 @@ import type { CaseService } from '../services/escalations/case-service';
 import type { EscalationService } from '../services/escalations/escalation-service';
 import type { ScreenFeed } from '../services/ports/screen-feed';
 import { sessionRoutes } from './routes/session';
+import { contactReasonRoutes } from './routes/contact-reasons';
+import { customerRoutes } from './routes/customers';
+import { metricsPlugin } from './routes/metrics';
+import { reportRoutes } from './routes/reports';
+import { wrapUpRoutes } from './routes/wrap-ups';
+import type { ContactReason } from '../domain/contact-reason';
+import type { CustomerHistory } from '../services/contacts/customer-history';
+import type { WrapUpService } from '../services/contacts/wrap-up-service';
+import type { ServiceMetrics } from '../services/metrics/service-metrics';
+import type { ReportService } from '../services/reports/report-service';
 
 export interface AppServices {
   directory: DirectoryService;
@@ -40,6 +50,12 @@ export interface AppServices {
   screens: ScreenFeed;
   health: HealthProbe;
   tokens: TokenRegistry;
+  metrics: ServiceMetrics;
+  metricsToken?: string;
+  wrapUps: WrapUpService;
+  history: CustomerHistory;
+  reports: ReportService;
+  contactReasons: readonly ContactReason[];
 }
 
 /** Builds the HTTP app; tests call this and use inject(), main.ts listens. */
@@ -61,6 +77,7 @@ export async function buildApp(services: AppServices, log: Logger): Promise<Fast
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(authPlugin, { tokens: services.tokens });
+  await app.register(metricsPlugin, { metrics: services.metrics, token: services.metricsToken });
 
   await app.register(healthRoutes, { health: services.health });
   await app.register(peopleRoutes, { directory: services.directory });
@@ -73,5 +90,9 @@ export async function buildApp(services: AppServices, log: Logger): Promise<Fast
   await app.register(screenRoutes, { screens: services.screens, events: services.events });
   await app.register(sessionRoutes, { directory: services.directory });
   await app.register(consoleRoutes);
+  await app.register(wrapUpRoutes, { wrapUps: services.wrapUps });
+  await app.register(contactReasonRoutes, { reasons: services.contactReasons });
+  await app.register(customerRoutes, { history: services.history });
+  await app.register(reportRoutes, { reports: services.reports });
   return app;
 }

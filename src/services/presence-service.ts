@@ -12,6 +12,10 @@ export interface PresenceTimings {
   offlineAfterSec: number;
   wrapUpSec: number;
   maxMissedOffers: number;
+  /** Wrap-up does not end on its timer until the wrap-up is posted… */
+  wrapUpRequired: boolean;
+  /** …or until this long after the call, when a wrap-up would be too late anyway. */
+  wrapUpWindowSec: number;
 }
 
 /** Presence changes by people, supervisors and the system, under the domain rules. */
@@ -32,6 +36,9 @@ export class PresenceService {
       const check = checkTransition(presence.state, to, actor);
       if (!check.ok) {
         throw new ConflictError('illegal_transition', check.reason, { from: presence.state, to, actor });
+      }
+      if (actor === 'self' && presence.state === 'wrap-up' && to === 'available' && (await this.wrapUpOpen(id))) {
+        throw new ConflictError('wrapup_required', 'post the wrap-up of your last call before becoming available', { id });
       }
       const result = await this.store.compareAndSet(id, presence.state, to, reason);
       if (result.ok) return this.people.require(id);
@@ -69,12 +76,17 @@ export class PresenceService {
     await this.trySystem(id, 'busy', 'on a call', ['available', 'wrap-up', 'busy']);
   }
 
-  /** Their call ended: wrap-up for the configured time, then available. */
-  async endCall(id: string, nowMs = Date.now()): Promise<void> {
+  /**
+   * Their call ended: wrap-up for the configured time, then available. With
+   * wrap-up required, the timer ends it only once the call's wrap-up is posted.
+   */
+  async endCall(id: string, nowMs = Date.now(), callId?: string): Promise<void> {
+    const hold = this.timings.wrapUpRequired && callId !== undefined;
+    if (hold) await this.store.openWrapUp(id, callId, nowMs + this.timings.wrapUpWindowSec * 1000);
     // Someone who allows two calls may still be on the other one.
     const found = await this.people.get(id);
     if (!found || found.presence.activeClaims > 0) return;
-    if (this.timings.wrapUpSec === 0) {
+    if (this.timings.wrapUpSec === 0 && !hold) {
       await this.trySystem(id, 'available', '', ['busy']);
       return;
     }
@@ -83,8 +95,22 @@ export class PresenceService {
     }
   }
 
+  /** Wrap-up timers that ran out, and people held for a wrap-up whose window has closed. */
   async finishDueWrapUps(nowMs = Date.now()): Promise<void> {
-    for (const id of await this.store.takeDueWrapUps(nowMs)) await this.trySystem(id, 'available', '', ['wrap-up']);
+    const due = [...(await this.store.takeDueWrapUps(nowMs)), ...(await this.store.heldInWrapUp())];
+    for (const id of due) {
+      if (await this.store.holdForWrapUp(id, nowMs)) continue;
+      await this.trySystem(id, 'available', '', ['wrap-up']);
+    }
+  }
+
+  /** A wrap-up was posted: someone held only by it becomes available. */
+  async wrapUpPosted(id: string, callId: string, nowMs = Date.now()): Promise<void> {
+    if (await this.store.wrapUpPosted(id, callId, nowMs)) await this.trySystem(id, 'available', '', ['wrap-up']);
+  }
+
+  private async wrapUpOpen(id: string): Promise<boolean> {
+    return this.timings.wrapUpRequired && this.store.hasOpenWrapUp(id, Date.now());
   }
 
   /** An offer rang out or was refused; too many in a row and the person is set away. */

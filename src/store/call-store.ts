@@ -54,6 +54,10 @@ export class CallStore {
     await this.redis.zrem(this.queueKey, id);
   }
 
+  queueLength(): Promise<number> {
+    return this.redis.zcard(this.queueKey);
+  }
+
   /** Every queued call id, first in line first. */
   queued(): Promise<string[]> {
     return this.redis.zrange(this.queueKey, 0, -1);

@@ -49,6 +49,11 @@ export class RedisEventLog implements EventFeed {
     });
   }
 
+  /** Retention: drops events logged before `beforeMs` (whole stream nodes, so a few may stay a little longer). */
+  async trimBefore(beforeMs: number): Promise<void> {
+    await this.redis.xtrim(this.streamKey, 'MINID', '~', beforeMs);
+  }
+
   onEvent(listener: (event: LoggedEvent) => void): () => void {
     this.emitter.on('event', listener);
     return () => this.emitter.off('event', listener);

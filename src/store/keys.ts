@@ -9,6 +9,9 @@ export const keys = (prefix: string) => ({
   claim: (id: string) => `${prefix}claim:${id}`,
   heartbeats: `${prefix}heartbeats`,
   wrapUps: `${prefix}wrapups`,
+  /** Required wrap-ups not posted yet, per person (see lua/wrapup-hold.lua). */
+  wrapUpsOpen: (id: string) => `${prefix}wrapup-open:${id}`,
+  wrapUpsHeld: `${prefix}wrapup-held`,
   missedOffers: `${prefix}missed-offers`,
   deskUser: (user: string) => `${prefix}deskuser:${user}`,
   presenceChannel: `${prefix}presence`,

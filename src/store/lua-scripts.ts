@@ -6,7 +6,8 @@ import type Redis from 'ioredis';
 // after the first call. Scripts build their keys from the prefix in ARGV[1],
 // so they need one Redis (not a cluster).
 
-const SCRIPTS = ['person-save', 'person-delete', 'presence-set', 'claim', 'claim-renew', 'claim-release', 'lease-sweep'] as const;
+const SCRIPTS = ['person-save', 'person-delete', 'presence-set', 'claim', 'claim-renew', 'claim-release', 'lease-sweep',
+  'projection-apply', 'wrapup-hold', 'wrapup-posted'] as const;
 export type ScriptName = (typeof SCRIPTS)[number];
 
 const read = (name: string) => readFileSync(join(__dirname, 'lua', `${name}.lua`), 'utf8');

@@ -1,7 +1,7 @@
 import type Redis from 'ioredis';
 import { ConflictError, NotFoundError } from '../domain/errors';
 import { type Person, personInputSchema } from '../domain/person';
-import { INITIAL_PRESENCE_STATE, type PersonRecord, type PresenceState } from '../domain/presence';
+import { INITIAL_PRESENCE_STATE, PRESENCE_STATES, type PersonRecord, type PresenceState } from '../domain/presence';
 import { type Keys, keys } from './keys';
 import { LuaScripts } from './lua-scripts';
 
@@ -114,6 +114,18 @@ export class PeopleStore {
       const record = decode(id, fields as (string | null)[]);
       return record ? [record] : [];
     });
+  }
+
+  /** How many people are in each presence state. */
+  async presenceCounts(): Promise<Record<PresenceState, number>> {
+    const counts = Object.fromEntries(PRESENCE_STATES.map((s) => [s, 0])) as Record<PresenceState, number>;
+    const ids = await this.redis.smembers(this.k.people);
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hget(this.k.person(id), 'state');
+    for (const [err, state] of (await pipeline.exec()) ?? []) {
+      if (!err && typeof state === 'string' && state in counts) counts[state as PresenceState] += 1;
+    }
+    return counts;
   }
 
   /** Ids of everyone, or of the smallest index the filter allows; callers check levels. */

@@ -55,6 +55,32 @@ export class PresenceStore {
     return taken;
   }
 
+  /** A required wrap-up of this call is open until `deadlineMs` (the window's end). */
+  async openWrapUp(id: string, callId: string, deadlineMs: number): Promise<void> {
+    const key = this.k.wrapUpsOpen(id);
+    await this.redis.multi().zadd(key, deadlineMs, callId).pexpireat(key, deadlineMs).exec();
+  }
+
+  /** Whether a required wrap-up of this person is still open. */
+  async hasOpenWrapUp(id: string, nowMs: number): Promise<boolean> {
+    return (await this.redis.zcount(this.k.wrapUpsOpen(id), `(${nowMs}`, '+inf')) > 0;
+  }
+
+  /** The timer ran out: true holds the person in wrap-up (something is still open). */
+  async holdForWrapUp(id: string, nowMs: number): Promise<boolean> {
+    return (await this.scripts.run('wrapup-hold', id, nowMs)) === 1;
+  }
+
+  /** People held in wrap-up past their timer. */
+  heldInWrapUp(): Promise<string[]> {
+    return this.redis.smembers(this.k.wrapUpsHeld);
+  }
+
+  /** Closes a wrap-up; true when that released a person the timer no longer holds. */
+  async wrapUpPosted(id: string, callId: string, nowMs: number): Promise<boolean> {
+    return (await this.scripts.run('wrapup-posted', id, callId, nowMs)) === 1;
+  }
+
   /** Counts one more missed offer in a row; returns the count. */
   async countMissedOffer(id: string): Promise<number> {
     return this.redis.hincrby(this.k.missedOffers, id, 1);

@@ -466,6 +466,28 @@ describe('escalation (fake telephony, real Redis)', () => {
     expect(customer.hungUp).toBe(true);
   });
 
+  it('escalation: the pop carries the customer\'s earlier contacts', async () => {
+    await start({ WRAPUP_SEC: '0' });
+    await available(agent('ana'), expert('bo'));
+    const first = await connectedCall();
+    const { id: firstEscalation } = (await escalate(first.call.id, { target: { expertId: 'bo' }, mode: 'conference', case: caseBody })).json();
+    (await dialTo('bo')).fail('declined', 603);
+    await eventually(async () => expect((await escalation(firstEscalation)).attempts[0]?.outcome).toBe('declined'));
+    first.customer.remoteHangup();
+    await expectNothingLeft();
+
+    const screen = await openSse(`${await baseUrl()}/v1/experts/bo/stream`, TOKENS.expertBo);
+    closers.push(screen.close);
+    const second = await connectedCall();
+    await escalate(second.call.id, { target: { expertId: 'bo' }, mode: 'conference', case: caseBody });
+    const pop = await screen.waitFor((e) => e.event === 'offer');
+    const { history } = pop.data as { history: { callId: string; escalated: boolean }[] };
+    expect(history.map((h) => h.callId)).toEqual([first.call.id]);
+    expect(history[0]).toMatchObject({ escalated: true });
+    second.customer.remoteHangup();
+    await expectNothingLeft();
+  });
+
   it('cases: the agent and the offered expert read and update it, others may not', async () => {
     await start();
     await available(agent('ana'), expert('bo'));

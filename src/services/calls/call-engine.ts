@@ -103,7 +103,12 @@ export class CallEngine {
     }
     if (session.ended) return;
     await this.deps.calls.save(call);
-    await this.deps.events.append('call.offered', { callId, customer: call.customer, serviceNumber: call.serviceNumber });
+    await this.deps.events.append('call.offered', {
+      callId,
+      customer: call.customer,
+      serviceNumber: call.serviceNumber,
+      skill: service.skill,
+    });
     await this.queue(session, 'back');
   }
 

@@ -98,7 +98,7 @@ export class StaffLegs {
     staff.dial?.cancel();
     await staff.leg?.hangup();
     await this.deps.claims.releaseQuietly(staff.claimId);
-    if (talked) await this.deps.presence.endCall(staff.personId);
+    if (talked) await this.deps.presence.endCall(staff.personId, Date.now(), staff.callId);
     if (wasJoined) await this.deps.events.append('participant.left', participantRef(staff));
   }
 

@@ -169,6 +169,7 @@ export class EscalationService {
       caseId: record.id,
       requestedBy: escalation.requestedBy,
       target: body.target,
+      customerId: body.case.customer.id,
     });
     try {
       await this.deps.calls.send({ type: 'escalation.start', callId: call.id, escalationId: id, claimId: claim.claimId, expertId: claim.personId });

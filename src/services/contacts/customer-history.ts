@@ -1,0 +1,28 @@
+import { type ContactHistoryEntry, historyEntry } from '../../domain/contact';
+import { NotFoundError } from '../../domain/errors';
+import type { ContactStore } from '../../store/contact-store';
+import type { ProjectionRunner } from '../projections/projection-runner';
+
+/**
+ * Every contact of a customer, by customer id or else caller number, newest
+ * first: for the history API and the agent's and expert's screen pops.
+ */
+export class CustomerHistory {
+  constructor(
+    private readonly contacts: ContactStore,
+    private readonly recorder: ProjectionRunner,
+  ) {}
+
+  async forCustomer(key: string, nowMs = Date.now()): Promise<ContactHistoryEntry[]> {
+    await this.recorder.catchUp();
+    return (await this.contacts.forCustomer(key, nowMs)).map((c) => historyEntry(c, nowMs));
+  }
+
+  /** Erases the customer's contact records (their personal data); the report counters hold none. */
+  async forget(key: string): Promise<{ erased: number }> {
+    await this.recorder.catchUp();
+    const erased = await this.contacts.eraseCustomer(key);
+    if (erased === 0) throw new NotFoundError('customer', key);
+    return { erased };
+  }
+}

@@ -1,0 +1,78 @@
+import type { Logger } from 'pino';
+import type { LoggedEvent } from '../../domain/events';
+import { BackgroundWork } from '../background-work';
+import type { EventFeed } from '../ports/event-feed';
+
+/** Something kept up to date from the event log, one event at a time, in log order. */
+export interface Projection {
+  readonly name: string;
+  /** The id of the last event applied ('0-0' before the first). */
+  cursor(): Promise<string>;
+  /** Applies the event if the cursor is still `prevId`; false: another instance moved it. */
+  apply(prevId: string, event: LoggedEvent): Promise<boolean>;
+}
+
+/**
+ * Feeds a projection from the log: woken by each new event and by housekeeping
+ * (a missed pub/sub message is picked up then), reading from the stored cursor
+ * so a restart resumes where it stopped. Every instance may run one; the
+ * cursor check makes each event apply once, and the loser re-reads.
+ */
+export class ProjectionRunner {
+  private running?: Promise<void>;
+  private again = false;
+  private stop?: () => void;
+  private readonly background: BackgroundWork;
+
+  constructor(
+    private readonly projection: Projection,
+    private readonly feed: EventFeed,
+    private readonly log: Logger,
+    private readonly batch = 500,
+  ) {
+    this.background = new BackgroundWork(log);
+  }
+
+  start(): void {
+    this.stop = this.feed.onEvent(() => this.kick());
+  }
+
+  kick(): void {
+    this.background.run(`${this.projection.name} projection`, () => this.catchUp());
+  }
+
+  /** Resolves once every event logged before the call has been applied. */
+  catchUp(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      do {
+        this.again = false;
+        await this.pass();
+      } while (this.again);
+    })().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  async close(): Promise<void> {
+    this.stop?.();
+    await this.background.drain();
+  }
+
+  private async pass(): Promise<void> {
+    for (;;) {
+      let prev = await this.projection.cursor();
+      const events = await this.feed.since(prev, this.batch);
+      if (events.length === 0) return;
+      for (const event of events) {
+        if (!(await this.projection.apply(prev, event))) {
+          this.log.debug({ projection: this.projection.name, at: event.id }, 'another instance moved the cursor; re-reading');
+          break;
+        }
+        prev = event.id;
+      }
+    }
+  }
+}

@@ -1,0 +1,164 @@
+import type Redis from 'ioredis';
+import type { ContactRecord } from '../domain/contact';
+import type { WrapUp } from '../domain/wrap-up';
+import { ProjectionWrites, type ProjectionWrite } from './projection-writes';
+
+/** What one call event changes in its contact record. */
+export type ContactChange =
+  | { kind: 'offered'; caller: string; serviceNumber: string; skill?: string; at: string }
+  | { kind: 'answered'; agentId: string; at: string }
+  | { kind: 'escalated'; customerId?: string; at: string }
+  | { kind: 'expert_joined'; expertId: string; at: string }
+  | { kind: 'ended'; reason: string; at: string };
+
+const SCALARS = ['caller', 'serviceNumber', 'skill', 'customerId', 'offeredAt', 'answeredAt', 'endedAt', 'endReason', 'repeatOf', 'repeatedBy'] as const;
+
+/**
+ * Contact records, one hash per call (scalars, `agent:<id>`, `expert:<id>`,
+ * `wrapup:<personId>`), and each customer's contacts as a sorted set by time,
+ * under the caller number and, once known, the customer id. Both expire after
+ * the retention; a customer's can be erased at once.
+ */
+export class ContactStore {
+  private readonly writes: ProjectionWrites;
+  private readonly ttlSec: number;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    retentionDays: number,
+  ) {
+    this.writes = new ProjectionWrites(redis, prefix);
+    this.ttlSec = retentionDays * 86_400;
+  }
+
+  private contactKey = (callId: string) => `contact:${callId}`;
+  private customerKey = (key: string) => `customer:${key}`;
+  private readonly cursorKey = 'contact:cursor';
+
+  async cursor(): Promise<string> {
+    return (await this.redis.get(this.prefix + this.cursorKey)) ?? '0-0';
+  }
+
+  /** Records one event's change if the cursor is still `prevId`; undefined change just moves the cursor. */
+  applyEvent(prevId: string, eventId: string, callId: string | undefined, change: ContactChange | undefined): Promise<boolean> {
+    const writes: ProjectionWrite[] = [];
+    if (callId && change) {
+      const key = this.contactKey(callId);
+      const hset = (field: string, value: string) => writes.push({ op: 'hset', key, field, value });
+      const index = (customer: string) => {
+        writes.push({ op: 'zadd', key: this.customerKey(customer), score: Date.parse(change.at), member: callId });
+        writes.push({ op: 'expire', key: this.customerKey(customer), ttl: this.ttlSec });
+      };
+      switch (change.kind) {
+        case 'offered':
+          hset('callId', callId);
+          hset('caller', change.caller);
+          hset('serviceNumber', change.serviceNumber);
+          if (change.skill) hset('skill', change.skill);
+          hset('offeredAt', change.at);
+          index(change.caller);
+          break;
+        case 'answered':
+          writes.push({ op: 'hsetnx', key, field: 'answeredAt', value: change.at });
+          writes.push({ op: 'hsetnx', key, field: `agent:${change.agentId}`, value: change.at });
+          break;
+        case 'escalated':
+          hset('escalated', '1');
+          if (change.customerId) {
+            hset('customerId', change.customerId);
+            index(change.customerId);
+          }
+          break;
+        case 'expert_joined':
+          writes.push({ op: 'hsetnx', key, field: `expert:${change.expertId}`, value: change.at });
+          break;
+        case 'ended':
+          hset('endedAt', change.at);
+          hset('endReason', change.reason);
+          break;
+      }
+      writes.push({ op: 'expire', key, ttl: this.ttlSec });
+    }
+    return this.writes.apply(this.cursorKey, prevId, eventId, writes);
+  }
+
+  async get(callId: string): Promise<ContactRecord | undefined> {
+    return decode(await this.redis.hgetall(this.prefix + this.contactKey(callId)));
+  }
+
+  /** Adds the wrap-up unless this person has one on the call already; false: a duplicate. */
+  async addWrapUp(callId: string, wrapUp: WrapUp): Promise<boolean> {
+    return (await this.redis.hsetnx(this.prefix + this.contactKey(callId), `wrapup:${wrapUp.personId}`, JSON.stringify(wrapUp))) === 1;
+  }
+
+  /** Files the contact under the customer's id as well as the caller number. */
+  async addCustomerId(contact: ContactRecord, customerId: string): Promise<void> {
+    const key = this.prefix + this.customerKey(customerId);
+    await this.redis
+      .multi()
+      .hset(this.prefix + this.contactKey(contact.callId), 'customerId', customerId)
+      .zadd(key, Date.parse(contact.offeredAt), contact.callId)
+      .expire(key, this.ttlSec)
+      .exec();
+  }
+
+  /** `callId` repeats `earlierId` on the same reason. */
+  async linkRepeat(callId: string, earlierId: string): Promise<void> {
+    await this.redis
+      .multi()
+      .hset(this.prefix + this.contactKey(callId), 'repeatOf', earlierId)
+      .hset(this.prefix + this.contactKey(earlierId), 'repeatedBy', callId)
+      .exec();
+  }
+
+  /** The customer's contacts within the retention, newest first. */
+  async forCustomer(key: string, nowMs: number): Promise<ContactRecord[]> {
+    const index = this.prefix + this.customerKey(key);
+    await this.redis.zremrangebyscore(index, '-inf', nowMs - this.ttlSec * 1000);
+    const ids = await this.redis.zrevrange(index, 0, 999);
+    if (ids.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hgetall(this.prefix + this.contactKey(id));
+    const replies = (await pipeline.exec()) ?? [];
+    return replies.flatMap(([err, hash]) => {
+      if (err) throw err;
+      const contact = decode(hash as Record<string, string>);
+      return contact ? [contact] : [];
+    });
+  }
+
+  /** Erases every contact filed under the key, from every index it is in. Returns how many. */
+  async eraseCustomer(key: string): Promise<number> {
+    const index = this.prefix + this.customerKey(key);
+    const ids = await this.redis.zrange(index, 0, -1);
+    const multi = this.redis.multi().del(index);
+    for (const id of ids) {
+      const [caller, customerId] = await this.redis.hmget(this.prefix + this.contactKey(id), 'caller', 'customerId');
+      for (const other of [caller, customerId]) if (other) multi.zrem(this.prefix + this.customerKey(other), id);
+      multi.del(this.prefix + this.contactKey(id));
+    }
+    await multi.exec();
+    return ids.length;
+  }
+}
+
+function decode(hash: Record<string, string>): ContactRecord | undefined {
+  if (!hash.callId || !hash.offeredAt) return undefined;
+  const scalars = Object.fromEntries(SCALARS.flatMap((f) => (hash[f] ? [[f, hash[f]]] : []))) as Partial<Record<(typeof SCALARS)[number], string>>;
+  const withPrefix = (p: string) => Object.keys(hash).filter((f) => f.startsWith(p)).map((f) => f.slice(p.length));
+  const byTime = (p: string) => withPrefix(p).sort((a, b) => (hash[p + a] ?? '').localeCompare(hash[p + b] ?? ''));
+  return {
+    ...scalars,
+    callId: hash.callId,
+    caller: hash.caller ?? '',
+    serviceNumber: hash.serviceNumber ?? '',
+    offeredAt: hash.offeredAt,
+    agents: byTime('agent:'),
+    experts: byTime('expert:'),
+    escalated: hash.escalated === '1',
+    wrapUps: withPrefix('wrapup:')
+      .map((id) => JSON.parse(hash[`wrapup:${id}`] as string) as WrapUp)
+      .sort((a, b) => a.at.localeCompare(b.at)),
+  };
+}
