@@ -150,7 +150,7 @@ export async function composeServices(config: Config, conn: Connections, log: Lo
   );
   let runs: EscalationRuns | undefined;
   if (telephony && engine) {
-    const conference = new ConferenceControl(engine, { telephony, events, calls: callStore });
+    const conference = new ConferenceControl(engine, { telephony, events });
     runs = new EscalationRuns({
       engine,
       conference,

@@ -1,6 +1,7 @@
 import { personInputSchema, type PersonInput } from '../../src/domain/person';
 import { MISSED_OFFERS } from '../../src/services/presence-service';
 import { eventually } from '../support/eventually';
+import { expectNothingLeft as leftovers } from '../support/leftovers';
 import { FakeTelephony, type FakeDial } from '../support/fake-telephony';
 import { auth, startTestApp, TOKENS } from '../support/test-app';
 
@@ -12,9 +13,6 @@ const agent = (id: string, extra: Partial<PersonInput> = {}): PersonInput => ({
   ...extra,
 });
 
-// Keys a finished call may leave: the directory, presence bookkeeping and the
-// event log. Anything about calls, queue or claims must be gone.
-const CALL_KEYS = /:(call:|calls$|queue$|claim:|leases$)/;
 
 describe('call engine (fake telephony, real Redis)', () => {
   let t: Awaited<ReturnType<typeof startTestApp>>;
@@ -47,14 +45,7 @@ describe('call engine (fake telephony, real Redis)', () => {
   });
   const eventTypes = async () => (await t.services.events.since('0')).map((e) => e.type);
 
-  async function expectNothingLeft() {
-    await eventually(async () => {
-      expect(phone.liveLegs()).toEqual([]);
-      expect(phone.pendingDials()).toEqual([]);
-      expect([...phone.rooms.keys()]).toEqual([]);
-      expect((await t.redis.keys()).filter((k) => CALL_KEYS.test(k))).toEqual([]);
-    });
-  }
+  const expectNothingLeft = () => leftovers(phone, t.redis);
 
   it('call: a customer reaches the longest-idle agent, who rings with our headers and joins the room', async () => {
     await start();

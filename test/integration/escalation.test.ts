@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { personInputSchema, type PersonInput } from '../../src/domain/person';
 import { eventually } from '../support/eventually';
+import { expectNothingLeft as leftovers } from '../support/leftovers';
 import { FakeTelephony } from '../support/fake-telephony';
 import { openSse } from '../support/sse-client';
 import { auth, startTestApp, TOKENS } from '../support/test-app';
@@ -28,8 +29,6 @@ const caseBody = {
   fields: { contract: 'K-77' },
 };
 
-// Keys a finished call may leave: directory, presence, events, cases and escalation records.
-const CALL_KEYS = /:(call:|calls$|queue$|claim:|leases$)/;
 
 describe('escalation (fake telephony, real Redis)', () => {
   let t: Awaited<ReturnType<typeof startTestApp>>;
@@ -85,14 +84,7 @@ describe('escalation (fake telephony, real Redis)', () => {
   const state = async (id: string) => (await t.services.directory.get(id)).presence;
   const roomOf = (callId: string) => phone.rooms.get(`call-${callId}`) ?? [];
 
-  async function expectNothingLeft() {
-    await eventually(async () => {
-      expect(phone.liveLegs()).toEqual([]);
-      expect(phone.pendingDials()).toEqual([]);
-      expect([...phone.rooms.keys()]).toEqual([]);
-      expect((await t.redis.keys()).filter((k) => CALL_KEYS.test(k))).toEqual([]);
-    });
-  }
+  const expectNothingLeft = () => leftovers(phone, t.redis);
 
   it('escalation: conference — the expert rings with the case, joins, and all three talk', async () => {
     const hook = await startWebhookReceiver([500]);
@@ -331,6 +323,25 @@ describe('escalation (fake telephony, real Redis)', () => {
     customer.remoteHangup();
     await expectNothingLeft();
   }, 15000);
+
+  it('escalation: the agent cancels while the expert rings — the INVITE is cancelled, nothing counts against the expert', async () => {
+    await start();
+    await available(agent('ana'), expert('bo'));
+    const { call, customer, agentLeg } = await connectedCall();
+    const { id } = (await escalate(call.id, { target: { expertId: 'bo' }, mode: 'consult', case: caseBody })).json();
+    const toBo = await dialTo('bo');
+    expect((await post(`/v1/escalations/${id}/cancel`, TOKENS.agentSam)).statusCode).toBe(403);
+    expect((await post(`/v1/escalations/${id}/cancel`)).statusCode).toBe(202);
+    await eventually(async () => expect(await escalation(id)).toMatchObject({ state: 'cancelled', reason: 'cancelled' }));
+    expect(toBo.cancelled).toBe(true);
+    expect((await escalation(id)).attempts[0]).toMatchObject({ outcome: 'cancelled' });
+    expect(await state('bo')).toMatchObject({ state: 'available', activeClaims: 0 });
+    expect(await t.redis.connect().hget(`${t.redis.prefix}missed-offers`, 'bo')).toBeNull();
+    expect(roomOf(call.id)).toEqual([customer, agentLeg]);
+    expect((await post(`/v1/escalations/${id}/cancel`)).statusCode).toBe(409);
+    customer.remoteHangup();
+    await expectNothingLeft();
+  });
 
   it('escalation: the customer hangs up while the expert rings — the INVITE is cancelled and the claim released', async () => {
     await start();

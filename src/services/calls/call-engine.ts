@@ -102,7 +102,7 @@ export class CallEngine {
       return;
     }
     if (session.ended) return;
-    await this.deps.calls.save(call);
+    await this.saveCall(session);
     await this.deps.events.append('call.offered', {
       callId,
       customer: call.customer,
@@ -158,10 +158,14 @@ export class CallEngine {
   }
 
   private async queue(session: CallSession, position: 'back' | 'front'): Promise<void> {
+    if (session.ended) return;
     session.call.state = 'queued';
     session.call.queuedAt = new Date().toISOString();
-    await this.deps.calls.save(session.call);
+    await this.saveCall(session);
+    if (session.ended) return;
     await this.deps.calls.enqueue(session.id, position === 'front');
+    // The call may have ended between the queue's read and write: take it out again.
+    if (session.ended) await this.deps.calls.dequeue(session.id);
     await this.deps.events.append('call.queued', { callId: session.id, position });
     clearTimeout(session.queueTimer);
     session.queueTimer = setTimeout(
@@ -200,7 +204,7 @@ export class CallEngine {
       onRinging: () =>
         this.background.run('ringing event', () => this.deps.events.append('call.agent_ringing', { callId: call.id, agentId })),
     });
-    await this.deps.calls.save(call);
+    await this.saveCall(session);
     const outcome = await result;
     if ('failed' in outcome) {
       this.deps.log.info({ callId: call.id, agentId, outcome: outcome.failed.outcome }, 'agent did not take the call');
@@ -216,7 +220,7 @@ export class CallEngine {
     const waitMs = Date.now() - Date.parse(call.queuedAt ?? call.createdAt);
     call.answeredAt ??= new Date().toISOString();
     await this.deps.calls.dequeue(call.id);
-    await this.deps.calls.save(call);
+    await this.saveCall(session);
     await this.deps.events.append('call.answered', { callId: call.id, agentId, waitMs });
   }
 
@@ -234,7 +238,7 @@ export class CallEngine {
     const { count, setAway } = await this.deps.presence.missedOffer(staff.personId);
     if (setAway) await this.deps.events.append('presence.missed_offers', { personId: staff.personId, count });
     call.state = session.joinedStaff().length ? 'connected' : 'queued';
-    await this.deps.calls.save(call);
+    await this.saveCall(session);
     this.kickDispatch();
   }
 
@@ -253,7 +257,7 @@ export class CallEngine {
   async afterStaffChange(session: CallSession): Promise<void> {
     if (session.ended) return;
     if (session.joinedStaff().length > 0 || session.holdsCustomer()) {
-      await this.deps.calls.save(session.call);
+      await this.saveCall(session);
       return;
     }
     if (this.settings.agentHangupPolicy === 'end') {
@@ -281,6 +285,14 @@ export class CallEngine {
     session.excluded.clear();
     await this.queue(session, 'front');
     return claim ? 'agent' : 'queue';
+  }
+
+  /**
+   * Writes the call's record unless it has ended: end() removes the record,
+   * and a write sent after that would bring it back.
+   */
+  async saveCall(session: CallSession): Promise<void> {
+    if (!session.ended) await this.deps.calls.save(session.call);
   }
 
   get staffLegs(): StaffLegs {

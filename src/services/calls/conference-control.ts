@@ -1,6 +1,5 @@
 import type { CallLeg } from '../../domain/call';
 import { ConflictError, NotFoundError } from '../../domain/errors';
-import type { CallStore } from '../../store/call-store';
 import type { EventFeed } from '../ports/event-feed';
 import type { MemberControl, Telephony } from '../ports/telephony';
 import type { CallEngine } from './call-engine';
@@ -21,7 +20,7 @@ const SWITCHES = {
 export class ConferenceControl {
   constructor(
     private readonly engine: CallEngine,
-    private readonly deps: { telephony: Telephony; events: EventFeed; calls: CallStore },
+    private readonly deps: { telephony: Telephony; events: EventFeed },
   ) {}
 
   async control(callId: string, legId: string, control: MemberControl, by: string): Promise<void> {
@@ -63,7 +62,7 @@ export class ConferenceControl {
     const { flags, event } = SWITCHES[control];
     await this.deps.telephony.controlMember(session.call.mediaServer, session.call.room, leg.memberId as string, control);
     Object.assign(leg, flags);
-    await this.deps.calls.save(session.call);
+    await this.engine.saveCall(session);
     await this.deps.events.append(event, { callId: session.id, legId: leg.id, role: leg.role, personId: leg.personId, by });
   }
 

@@ -19,8 +19,13 @@ export class EscalationRuns {
     const session = escalation && this.deps.engine.session(escalation.callId);
     const caseRecord = escalation && (await this.deps.cases.get(escalation.caseId));
     if (!escalation || !session || session.ended || !caseRecord) {
+      // The call ended between the request and now: nothing to hunt for.
       await this.deps.claims.releaseQuietly(claim.claimId);
-      if (escalation) await this.deps.escalations.freeSlot(escalation.callId, escalation.id);
+      if (escalation) {
+        await this.deps.escalations.freeSlot(escalation.callId, escalation.id);
+        await this.deps.escalations.save({ ...escalation, state: 'ended', reason: 'call_ended', endedAt: new Date().toISOString() });
+        await this.deps.events.append('escalation.ended', { escalationId, callId: escalation.callId, reason: 'call_ended' });
+      }
       throw new NotFoundError('call', escalation?.callId ?? escalationId);
     }
     session.call.caseId = escalation.caseId;
