@@ -17,6 +17,9 @@ module.exports = {
       globalSetup: '<rootDir>/test/support/redis-global-setup.ts',
       globalTeardown: '<rootDir>/test/support/redis-global-teardown.ts',
     }),
-    project('e2e'),
+    project('e2e', {
+      globalSetup: '<rootDir>/test/e2e/support/global-setup.ts',
+      setupFilesAfterEnv: ['<rootDir>/test/e2e/support/setup-timeout.ts'],
+    }),
   ],
 };
