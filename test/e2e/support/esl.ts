@@ -14,6 +14,7 @@ export class EslClient {
   private buffer = '';
   private readonly waiting: { resolve: (reply: Reply) => void; reject: (err: Error) => void }[] = [];
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly eventListeners: ((event: Record<string, string>) => void)[] = [];
 
   private constructor(private readonly socket: net.Socket) {
     socket.setNoDelay(true);
@@ -52,6 +53,13 @@ export class EslClient {
     return run;
   }
 
+  /** Subscribes to events ("CUSTOM conference::maintenance"); each arrives as its headers. */
+  async onEvents(names: string, listener: (event: Record<string, string>) => void): Promise<void> {
+    this.eventListeners.push(listener);
+    const reply = await this.send(`event plain ${names}`);
+    if (!reply.headers['Reply-Text']?.startsWith('+OK')) throw new Error(`ESL refused the subscription: ${reply.headers['Reply-Text']}`);
+  }
+
   close(): void {
     this.socket.end();
     this.socket.destroy();
@@ -71,20 +79,30 @@ export class EslClient {
     for (;;) {
       const end = this.buffer.indexOf('\n\n');
       if (end < 0) return;
-      const headers: Record<string, string> = {};
-      for (const line of this.buffer.slice(0, end).split('\n')) {
-        const colon = line.indexOf(':');
-        if (colon > 0) headers[line.slice(0, colon)] = decodeURIComponent(line.slice(colon + 1).trim());
-      }
+      const headers = parseHeaders(this.buffer.slice(0, end));
       const length = Number(headers['Content-Length'] ?? 0);
       if (this.buffer.length < end + 2 + length) return;
       const body = this.buffer.slice(end + 2, end + 2 + length);
       this.buffer = this.buffer.slice(end + 2 + length);
       // Inbound connections without "events" get only replies; skip anything else.
       if (headers['Content-Type'] === 'text/disconnect-notice') continue;
+      if (headers['Content-Type'] === 'text/event-plain') {
+        const event = parseHeaders(body);
+        for (const listener of this.eventListeners) listener(event);
+        continue;
+      }
       this.waiting.shift()?.resolve({ headers, body });
     }
   }
+}
+
+function parseHeaders(text: string): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const colon = line.indexOf(':');
+    if (colon > 0) headers[line.slice(0, colon)] = decodeURIComponent(line.slice(colon + 1).trim());
+  }
+  return headers;
 }
 
 /** One member line of `conference <room> list`. */

@@ -63,6 +63,8 @@ export interface SippExit {
 
 export interface SippMessage {
   direction: 'sent' | 'received';
+  /** When sipp sent or received it (epoch ms, µs precision; sipp writes local time). */
+  at: number;
   /** "INVITE sip:…" or "SIP/2.0 200 OK". */
   firstLine: string;
   text: string;
@@ -131,13 +133,18 @@ async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined
 /** Parses sipp's -message_file: blocks after "----- <time>" lines, "… message sent/received …:", a blank line, the message. */
 export function parseMessageTrace(trace: string): SippMessage[] {
   const messages: SippMessage[] = [];
-  for (const block of trace.split(/^-{20,} .*$/m)) {
+  // split() with a capture group keeps each block's time stamp just before it.
+  const parts = trace.split(/^-{20,} (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)(\.\d+)?$/m);
+  for (let i = 3; i < parts.length; i += 3) {
+    const block = parts[i] ?? '';
+    const at = new Date((parts[i - 2] ?? '').replace(' ', 'T')).getTime() + Number(parts[i - 1] ?? 0) * 1000;
     const match = /^\s*\S+ message (sent|received)[^\n]*:\n\n([\s\S]*)$/.exec(block);
     if (!match?.[2]) continue;
     const text = match[2].replace(/\n+$/, '\n');
     const lines = text.split(/\r?\n/);
     messages.push({
       direction: match[1] === 'sent' ? 'sent' : 'received',
+      at,
       firstLine: lines[0] ?? '',
       text,
       header(name: string) {
