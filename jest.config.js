@@ -21,6 +21,9 @@ module.exports = {
     project('integration', redis),
     // Real headless Chromium against the real app: also builds the console bundle.
     project('browser', { ...redis, globalSetup: '<rootDir>/test/support/browser-global-setup.ts' }),
-    project('e2e'),
+    project('e2e', {
+      globalSetup: '<rootDir>/test/e2e/support/global-setup.ts',
+      setupFilesAfterEnv: ['<rootDir>/test/e2e/support/setup-timeout.ts'],
+    }),
   ],
 };

@@ -298,8 +298,11 @@ describe('escalation (fake telephony, real Redis)', () => {
       if (!dial?.pending) throw new Error('not back at the agent yet');
       return dial;
     }, 7000);
-    const failed = (await t.services.events.since('0')).find((e) => e.type === 'escalation.failed');
-    expect(failed?.data).toMatchObject({ escalationId: id, reason: 'deadline', returnedTo: 'agent' });
+    // The agent's phone may ring before the failure is logged: the offer starts first.
+    await eventually(async () => {
+      const failed = (await t.services.events.since('0')).find((e) => e.type === 'escalation.failed');
+      expect(failed?.data).toMatchObject({ escalationId: id, reason: 'deadline', returnedTo: 'agent' });
+    });
     const agentAgain = back.answer();
     await eventually(async () => expect((await t.services.calls.get(call.id))?.state).toBe('connected'));
     expect(roomOf(call.id)).toEqual([customer, agentAgain]);

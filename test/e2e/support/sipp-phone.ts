@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import dgram from 'node:dgram';
 import fs from 'node:fs';
 import path from 'node:path';
+import { ensureTonePcap } from './tone-pcap';
 
 // Phones for the end-to-end suite, played by sipp with the scenarios in
 // test/e2e/sipp. Each phone is one sipp process on free SIP and media ports
@@ -10,9 +11,12 @@ import path from 'node:path';
 // "OUTCOME " (see each scenario's header).
 //
 // Environment: SIPP_BIN (default "sipp"), SIPP_SIP_PORTS and SIPP_MEDIA_PORTS
-// ("from-to"; defaults 15000-15999 and 16000-16999), SIPP_IP (default 127.0.0.1).
+// ("from-to"; defaults 15000-15999 and 16000-16999), E2E_PHONE_IP (the address
+// the phones bind to; default 127.0.0.1).
 
 export const SCENARIO_DIR = path.resolve(__dirname, '../sipp');
+/** sipp's working folder: the scenarios play media/tone-pcma.pcap relative to it. */
+export const SIPP_WORK_DIR = path.resolve(__dirname, '../../../test-output/e2e');
 
 export type Scenario =
   | 'customer-call'
@@ -59,6 +63,8 @@ export interface SippExit {
 
 export interface SippMessage {
   direction: 'sent' | 'received';
+  /** When sipp sent or received it (epoch ms, µs precision; sipp writes local time). */
+  at: number;
   /** "INVITE sip:…" or "SIP/2.0 200 OK". */
   firstLine: string;
   text: string;
@@ -67,7 +73,7 @@ export interface SippMessage {
 }
 
 const DEFAULT_HANG_UP_AFTER_MS = 3_600_000;
-const LOCAL_IP = process.env.SIPP_IP ?? '127.0.0.1';
+const LOCAL_IP = process.env.E2E_PHONE_IP || process.env.SIPP_IP || '127.0.0.1';
 
 function range(env: string | undefined, fallback: [number, number]): [number, number] {
   const match = env ? /^(\d+)-(\d+)$/.exec(env) : null;
@@ -114,16 +120,31 @@ function readIfExists(file: string): string {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Settles with the promise's value, or `undefined` after ms; the timer never outlives it. */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([promise, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Parses sipp's -message_file: blocks after "----- <time>" lines, "… message sent/received …:", a blank line, the message. */
 export function parseMessageTrace(trace: string): SippMessage[] {
   const messages: SippMessage[] = [];
-  for (const block of trace.split(/^-{20,} .*$/m)) {
+  // split() with a capture group keeps each block's time stamp just before it.
+  const parts = trace.split(/^-{20,} (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)(\.\d+)?$/m);
+  for (let i = 3; i < parts.length; i += 3) {
+    const block = parts[i] ?? '';
+    const at = new Date((parts[i - 2] ?? '').replace(' ', 'T')).getTime() + Number(parts[i - 1] ?? 0) * 1000;
     const match = /^\s*\S+ message (sent|received)[^\n]*:\n\n([\s\S]*)$/.exec(block);
     if (!match?.[2]) continue;
     const text = match[2].replace(/\n+$/, '\n');
     const lines = text.split(/\r?\n/);
     messages.push({
       direction: match[1] === 'sent' ? 'sent' : 'received',
+      at,
       firstLine: lines[0] ?? '',
       text,
       header(name: string) {
@@ -197,7 +218,8 @@ export class SippPhone {
     const mediaPort = await freeUdpPort(range(process.env.SIPP_MEDIA_PORTS, [16000, 16999]), 4, 4);
     fs.mkdirSync(options.outDir, { recursive: true });
     const scenarioFile = options.scenario.endsWith('.xml') ? options.scenario : path.join(SCENARIO_DIR, `${options.scenario}.xml`);
-    const prefix = path.join(options.outDir, options.name ?? path.basename(scenarioFile, '.xml'));
+    // Absolute: sipp runs in SIPP_WORK_DIR.
+    const prefix = path.resolve(options.outDir, options.name ?? path.basename(scenarioFile, '.xml'));
     const files = {
       messages: `${prefix}.messages.log`,
       logs: `${prefix}.outcomes.log`,
@@ -230,7 +252,8 @@ export class SippPhone {
 
     const output = fs.openSync(files.output, 'w');
     fs.writeSync(output, `${process.env.SIPP_BIN ?? 'sipp'} ${args.join(' ')}\n\n`);
-    const child = spawn(process.env.SIPP_BIN ?? 'sipp', args, { stdio: ['ignore', output, output] });
+    ensureTonePcap(SIPP_WORK_DIR);
+    const child = spawn(process.env.SIPP_BIN ?? 'sipp', args, { cwd: SIPP_WORK_DIR, stdio: ['ignore', output, output] });
     fs.closeSync(output);
     return new SippPhone(child, sipPort, mediaPort, files);
   }
@@ -242,22 +265,20 @@ export class SippPhone {
 
   /** Waits for sipp to exit; rejects (and stops it) after timeoutMs. */
   async waitForExit(timeoutMs: number): Promise<SippExit> {
-    const timedOut = Symbol('timeout');
-    const result = await Promise.race([this.exited, sleep(timeoutMs).then(() => timedOut)]);
-    if (result === timedOut) {
+    const result = await within(this.exited, timeoutMs);
+    if (!result) {
       await this.stop();
       throw new Error(`sipp did not finish within ${timeoutMs} ms; see ${this.files.messages}`);
     }
-    return result as SippExit;
+    return result;
   }
 
   /** Ends sipp (SIGTERM, then SIGKILL); calls in progress are dropped, not hung up. */
   async stop(): Promise<SippExit> {
     if (this.exitInfo) return this.exitInfo;
     this.child.kill('SIGTERM');
-    const timedOut = Symbol('timeout');
-    const result = await Promise.race([this.exited, sleep(2000).then(() => timedOut)]);
-    if (result !== timedOut) return result as SippExit;
+    const result = await within(this.exited, 2000);
+    if (result) return result;
     this.child.kill('SIGKILL');
     return this.exited;
   }

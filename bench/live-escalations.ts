@@ -1,0 +1,294 @@
+// bench:live — customer calls on the live stack, each answered by an agent and
+// then escalated to an expert in conference mode. Prints p50/p95 of
+//   (a) customer INVITE sent → agent phone's INVITE received
+//   (b) escalation request sent → expert phone's INVITE received
+//   (c) expert's 200 OK sent → expert added to the room (FreeSWITCH's add-member)
+// with failed calls and the service's peak RSS, next to a baseline measured in
+// the same run: FreeSWITCH `api status` over the event socket. Phone times are
+// sipp's own message time stamps; the room's, FreeSWITCH's event time stamp
+// (its runtime clock, which may lag a timer tick: (c) can read a few ms low).
+// (c') takes the time this process receives the add-member event instead,
+// which adds the event socket's delivery (~20 ms of Nagle on FreeSWITCH's side).
+//
+// Environment: the e2e suite's (REDIS_URL, DRACHTIO_*, FREESWITCH_*,
+// E2E_SIP_TARGET, E2E_PHONE_IP), BENCH_CALLS (default 50), BENCH_RATE (calls/s,
+// default 10). The service runs as a child process from dist/ (`npm run build`
+// first; bench:live does). Files go to test-output/bench/.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import Redis from 'ioredis';
+import { openSse } from '../test/support/sse-client';
+import { EslClient } from '../test/e2e/support/esl';
+import { E2E_SETTINGS } from '../test/e2e/support/live-service';
+import { liveStackFromEnv, unreachableParts } from '../test/e2e/support/live-stack';
+import { SippPhone, stopAllPhones } from '../test/e2e/support/sipp-phone';
+import { percentile } from './stats';
+
+const CALLS = Number(process.env.BENCH_CALLS ?? 50);
+const RATE = Number(process.env.BENCH_RATE ?? 10);
+const OUT = path.resolve(__dirname, '../test-output/bench');
+const TOKEN = 'bench-admin-token-000000000';
+const now = () => performance.timeOrigin + performance.now();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function freeTcpPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** The service as its own process, so its RSS is its own. */
+async function startService(stack: ReturnType<typeof liveStackFromEnv>, prefix: string): Promise<{ child: ChildProcess; baseUrl: string }> {
+  const port = await freeTcpPort();
+  const tokens = path.join(OUT, 'tokens.json');
+  fs.writeFileSync(tokens, JSON.stringify([{ token: TOKEN, role: 'admin' }]));
+  const log = fs.openSync(path.join(OUT, 'service.log'), 'w');
+  const child = spawn(process.execPath, [path.resolve(__dirname, '../dist/main.js')], {
+    stdio: ['ignore', log, log],
+    env: {
+      ...process.env,
+      ...E2E_SETTINGS,
+      // Calls of this run last a few seconds; nobody should be left ringing.
+      RING_TIMEOUT_SEC: '10',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      AUTH_TOKENS_FILE: tokens,
+      REDIS_URL: stack.redisUrl,
+      REDIS_KEY_PREFIX: prefix,
+      DRACHTIO_HOST: stack.drachtio.host,
+      DRACHTIO_PORT: String(stack.drachtio.port),
+      DRACHTIO_SECRET: stack.drachtio.secret,
+      FREESWITCH_SERVERS: `${stack.freeswitch.host}:${stack.freeswitch.port}`,
+      FREESWITCH_SECRET: stack.freeswitch.secret,
+      FREESWITCH_LISTEN_ADDRESS: process.env.FREESWITCH_LISTEN_ADDRESS ?? '127.0.0.1',
+      INSTANCE_ID: 'bench',
+    },
+  });
+  fs.closeSync(log);
+  const baseUrl = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 150; i += 1) {
+    if (child.exitCode !== null) throw new Error(`the service exited (${child.exitCode}); see ${OUT}/service.log`);
+    const ready = await fetch(`${baseUrl}/readyz`).then((r) => r.ok, () => false);
+    if (ready) return { child, baseUrl };
+    await sleep(100);
+  }
+  child.kill();
+  throw new Error(`the service was not ready in 15 s; see ${OUT}/service.log`);
+}
+
+const peakRssMb = (pid: number) => {
+  const kb = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return kb ? Number(kb) / 1024 : NaN;
+};
+
+function summary(name: string, values: number[], target: number, baseline: { p50: number; p95: number }) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const p50 = percentile(sorted, 50);
+  const p95 = percentile(sorted, 95);
+  const ratio = `${(p50 / baseline.p50).toFixed(1)}× / ${(p95 / baseline.p95).toFixed(1)}×`;
+  return `${name.padEnd(44)} n=${String(sorted.length).padStart(3)}  p50 ${p50.toFixed(1).padStart(6)} ms  p95 ${p95.toFixed(1).padStart(6)} ms  (target p95 ≤ ${target} ms; vs baseline p50/p95 ${ratio})`;
+}
+
+async function main() {
+  const stack = liveStackFromEnv();
+  const problem = await unreachableParts({ ...stack, baseUrl: undefined });
+  if (problem) {
+    console.log(`bench:live: not run — no live stack: ${problem}`);
+    process.exitCode = 2;
+    return;
+  }
+  fs.rmSync(OUT, { recursive: true, force: true });
+  fs.mkdirSync(OUT, { recursive: true });
+  const tag = randomBytes(3).toString('hex');
+  const prefix = `bench-${tag}:`;
+  const sipTarget = `${stack.sipTarget.host}:${stack.sipTarget.port}`;
+  const { child, baseUrl } = await startService(stack, prefix);
+  const esl = await EslClient.connect(stack.freeswitch);
+  const call = async (method: string, url: string, body?: unknown) => {
+    const res = await fetch(`${baseUrl}${url}`, {
+      method,
+      headers: { authorization: `Bearer ${TOKEN}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    return { status: res.status, body: (await res.json().catch(() => undefined)) as Record<string, unknown> };
+  };
+
+  try {
+    // Baseline: one event-socket API round trip.
+    const status: number[] = [];
+    for (let i = 0; i < 200; i += 1) {
+      const start = now();
+      await esl.api('status');
+      status.push(now() - start);
+    }
+    status.sort((a, b) => a - b);
+    const baseline = { p50: percentile(status, 50), p95: percentile(status, 95) };
+
+    // One answering sipp for all agents, one for all experts; each person registers its port.
+    const agents = await SippPhone.start({ scenario: 'phone-answer', outDir: OUT, name: 'agents', pauseMs: 100, keys: { user: 'agent' } });
+    const experts = await SippPhone.start({ scenario: 'phone-answer', outDir: OUT, name: 'experts', pauseMs: 100, keys: { user: 'expert' } });
+    const skill = `bench-${tag}`;
+    const register = async (id: string, password: string, port: number) => {
+      const run = await SippPhone.start({
+        scenario: 'phone-register',
+        outDir: path.join(OUT, 'register'),
+        name: id,
+        remote: sipTarget,
+        keys: { user: id, expires: 600, contact_port: port },
+        auth: { user: id, password },
+        calls: 1,
+        maxRunSec: 10,
+      });
+      await run.waitForExit(15_000);
+      if (!run.outcomes()[0]?.startsWith('registered')) throw new Error(`REGISTER of ${id} failed: ${run.outcomes().join('; ')}`);
+    };
+    for (let i = 0; i < CALLS; i += 1) {
+      for (const [role, phone] of [['agent', agents], ['expert', experts]] as const) {
+        const id = `${role}${i}-${tag}`;
+        const password = `pw-${id}-secret`;
+        const created = await call('POST', '/v1/experts', {
+          id,
+          displayName: id,
+          roles: [role],
+          skills: role === 'expert' ? [{ name: skill, level: 3 }] : [],
+          contacts: { desk: { user: id } },
+          sipPassword: password,
+        });
+        if (created.status !== 201) throw new Error(`creating ${id}: ${JSON.stringify(created.body)}`);
+        await register(id, password, phone.sipPort);
+      }
+    }
+
+    // Who joined which room, and when (FreeSWITCH's clock, µs).
+    const addMember = new Map<string, number>();
+    // The same, when this process heard of it: later by the event socket's delivery.
+    const heardAt = new Map<string, number>();
+    await esl.onEvents('CUSTOM conference::maintenance', (e) => {
+      if (e.Action !== 'add-member') return;
+      const key = `${e['Conference-Name']}/${e['Caller-Caller-ID-Number']}`;
+      addMember.set(key, Number(e['Event-Date-Timestamp']) / 1000);
+      heardAt.set(key, now());
+    });
+    const events = await openSse(`${baseUrl}/v1/events/stream`, TOKEN);
+
+    // The calls, at the given rate; each is escalated as soon as its agent is in the room.
+    const requestedAt = new Map<string, number>();
+    const escalationFailures: string[] = [];
+    const customers: { number: string; phone: SippPhone }[] = [];
+    const handled = new Set<string>();
+    const escalateWhenAnswered = setInterval(() => {
+      for (const e of events.events) {
+        const event = e.data as { type: string; data: { callId: string } };
+        if (event.type !== 'call.answered' || handled.has(event.data.callId)) continue;
+        handled.add(event.data.callId);
+        const callId = event.data.callId;
+        requestedAt.set(callId, now());
+        void call('POST', `/v1/calls/${callId}/escalations`, {
+          target: { skills: [{ name: skill, minLevel: 1 }] },
+          mode: 'conference',
+          case: { reason: 'bench' },
+        }).then((r) => {
+          if (r.status !== 202) escalationFailures.push(`${callId}: ${r.status} ${JSON.stringify(r.body)}`);
+        });
+      }
+    }, 1);
+    const started = now();
+    for (let i = 0; i < CALLS; i += 1) {
+      const wait = started + (i * 1000) / RATE - now();
+      if (wait > 0) await sleep(wait);
+      const number = `+4398${parseInt(tag, 16) % 1000}${String(i).padStart(3, '0')}`;
+      customers.push({
+        number,
+        phone: await SippPhone.start({
+          scenario: 'customer-call',
+          outDir: path.join(OUT, 'customers'),
+          name: number,
+          remote: sipTarget,
+          service: '1000',
+          keys: { caller: number },
+          hangUpAfterMs: 5000,
+          calls: 1,
+          maxRunSec: 30,
+        }),
+      });
+    }
+    await Promise.all(customers.map((c) => c.phone.waitForExit(40_000).catch(() => undefined)));
+    clearInterval(escalateWhenAnswered);
+    await sleep(500);
+    const rssMb = peakRssMb(child.pid as number);
+    events.close();
+
+    // Measure from the phones' traces.
+    const offered = new Map<string, string>(); // customer number → call id
+    for (const e of events.events) {
+      const event = e.data as { type: string; data: { callId: string; customer?: string } };
+      if (event.type === 'call.offered' && event.data.customer) offered.set(event.data.customer, event.data.callId);
+    }
+    const agentInvites = agents.received('INVITE');
+    const expertMessages = experts.messages();
+    const a: number[] = [];
+    const b: number[] = [];
+    const c: number[] = [];
+    const cHeard: number[] = [];
+    const failed: string[] = [];
+    const perCall: Record<string, unknown>[] = [];
+    for (const { number, phone } of customers) {
+      const sent = phone.messages().find((m) => m.direction === 'sent' && m.firstLine.startsWith('INVITE '));
+      const callId = offered.get(number);
+      const agentInvite = agentInvites.find((m) => m.header('X-Customer') === number);
+      const expertInvite = expertMessages.find((m) => m.direction === 'received' && m.firstLine.startsWith('INVITE ') && m.header('X-Call-Id') === callId);
+      const sipCallId = expertInvite?.header('Call-ID');
+      const ok = expertMessages.find(
+        (m) => m.direction === 'sent' && m.firstLine.startsWith('SIP/2.0 200') && m.header('Call-ID') === sipCallId && /INVITE/.test(m.header('CSeq') ?? ''),
+      );
+      const expertUser = /^INVITE sip:([^@]+)@/.exec(expertInvite?.firstLine ?? '')?.[1];
+      const joined = addMember.get(`call-${callId}/${expertUser}`);
+      const requested = callId ? requestedAt.get(callId) : undefined;
+      const ended = phone.outcomes().some((o) => o === 'local_bye' || o === 'remote_bye');
+      if (!sent || !callId || !agentInvite || !expertInvite || !ok || joined === undefined || requested === undefined || !ended) {
+        failed.push(`${number}: ${phone.outcomes().join(',') || 'no outcome'}${agentInvite ? '' : ', no agent INVITE'}${expertInvite ? '' : ', no expert INVITE'}${joined === undefined ? ', expert never in the room' : ''}`);
+        continue;
+      }
+      perCall.push({ number, callId, customerInvite: sent.at, agentInvite: agentInvite.at, requested, expertInvite: expertInvite.at, expertOk: ok.at, expertJoined: joined, expertJoinHeard: heardAt.get(`call-${callId}/${expertUser}`) });
+      a.push(agentInvite.at - sent.at);
+      b.push(expertInvite.at - requested);
+      c.push(joined - ok.at);
+      cHeard.push((heardAt.get(`call-${callId}/${expertUser}`) ?? NaN) - ok.at);
+    }
+
+    fs.writeFileSync(path.join(OUT, 'calls.json'), JSON.stringify(perCall, null, 1));
+    console.log(`bench:live — ${CALLS} calls at ${RATE}/s, each answered by an agent and escalated in conference mode`);
+    console.log(`baseline: FreeSWITCH api status over ESL  p50 ${baseline.p50.toFixed(2)} ms  p95 ${baseline.p95.toFixed(2)} ms`);
+    console.log(summary('(a) customer INVITE → agent phone INVITE', a, 25, baseline));
+    console.log(summary('(b) escalation request → expert phone INVITE', b, 25, baseline));
+    console.log(summary('(c) expert 200 OK → expert in the room', c, 50, baseline));
+    console.log(summary("(c') the same, as an ESL listener heard of it", cHeard, 50, baseline));
+    console.log(`failed calls: ${failed.length} of ${CALLS}${escalationFailures.length ? `; refused escalations: ${escalationFailures.length}` : ''}`);
+    for (const line of [...failed, ...escalationFailures].slice(0, 10)) console.log(`  ${line}`);
+    console.log(`service peak RSS: ${rssMb.toFixed(1)} MB`);
+    console.log(`files: ${OUT}`);
+  } finally {
+    await stopAllPhones();
+    esl.close();
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    const redis = new Redis(stack.redisUrl);
+    const keys = await redis.keys(`${prefix}*`);
+    for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
+    await redis.quit();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});

@@ -1,0 +1,78 @@
+import { describeLive, liveSuite } from './support/live-suite';
+
+// Customer calls through drachtio-server into a FreeSWITCH room, agents'
+// desk phones registered with the service: the live counterpart of
+// test/integration/call-engine.test.ts.
+
+describeLive('calls on the live stack', () => {
+  const live = liveSuite();
+
+  it('call: a customer reaches an agent — the agent phone rings with our headers and both are in the room', async () => {
+    const ana = await live.person('ana', ['agent']);
+    const anaPhone = await live.deskPhone(ana);
+    const { phone: customer, number } = await live.customer(4000);
+
+    await customer.waitForOutcome(/^answered$/, 5000);
+    await anaPhone.calls.waitForOutcome(/^answered /, 5000);
+    const call = await live.callOf(number, (c) => c.state === 'connected');
+    const invite = anaPhone.calls.received('INVITE')[0];
+    expect(invite?.header('X-Call-Id')).toBe(call.id);
+    expect(invite?.header('X-Customer')).toBe(number);
+    expect(invite?.header('X-Service-Number')).toBe('1000');
+
+    const members = await live.roomHolds(call.room, [number, ana.user]);
+    // Both talk: FreeSWITCH hears RTP from each (the phones play the project's tone).
+    for (const member of members) expect(member.flags).toEqual(expect.arrayContaining(['hear', 'speak']));
+    const customerLeg = call.legs.find((l) => l.role === 'customer');
+    expect(members.find((m) => m.callerIdNumber === number)?.uuid).toBe(customerLeg?.id);
+    expect(await live.presenceOf(ana)).toMatchObject({ state: 'busy', activeClaims: 1 });
+
+    // The customer hangs up on cue: the agent's phone gets our BYE.
+    await customer.waitForOutcome(/^local_bye$/, 8000);
+    await anaPhone.calls.waitForOutcome(/^remote_bye /, 5000);
+    await live.expectNothingLeft(call.room, members.map((m) => m.uuid), [ana]);
+    await live.waitForEvent((e) => e.type === 'call.ended' && e.data.callId === call.id);
+    expect(live.eventTypes(call.id, 'call.')).toEqual(['call.offered', 'call.queued', 'call.agent_ringing', 'call.answered', 'call.ended']);
+    expect(live.events().find((e) => e.type === 'call.ended')?.data).toMatchObject({ reason: 'customer_hangup' });
+    expect((await live.presenceOf(ana)).state).toMatch(/^(wrap-up|available)$/);
+  });
+
+  it('call: the first agent does not answer and the second does', async () => {
+    const ana = await live.person('ana', ['agent']);
+    const sam = await live.person('sam', ['agent']);
+    // ana registers first, so she is the longest idle and is offered the call first.
+    const anaPhone = await live.deskPhone(ana, 'phone-no-answer');
+    const samPhone = await live.deskPhone(sam);
+    const { phone: customer, number } = await live.customer(8000);
+
+    await customer.waitForOutcome(/^answered$/, 5000);
+    await anaPhone.calls.waitForOutcome(/^invite /, 5000);
+    // RING_TIMEOUT_SEC (4 s) later: CANCEL to ana, INVITE to sam.
+    await anaPhone.calls.waitForOutcome(/^cancelled /, 8000);
+    await samPhone.calls.waitForOutcome(/^answered /, 5000);
+    const call = await live.callOf(number, (c) => c.state === 'connected');
+    const members = await live.roomHolds(call.room, [number, sam.user]);
+    const missed = await live.waitForEvent((e) => e.type === 'call.agent_missed' && e.data.callId === call.id);
+    expect(missed.data).toMatchObject({ agentId: ana.id, outcome: 'no_answer' });
+    expect(await live.presenceOf(ana)).toMatchObject({ state: 'available', activeClaims: 0 });
+
+    await customer.waitForOutcome(/^local_bye$/, 10_000);
+    await samPhone.calls.waitForOutcome(/^remote_bye /, 5000);
+    await live.expectNothingLeft(call.room, members.map((m) => m.uuid), [ana, sam]);
+    expect(anaPhone.calls.received('INVITE')).toHaveLength(1);
+  });
+
+  it('call: a customer who hangs up while queued leaves nothing behind', async () => {
+    // Nobody is available: the customer waits in the room with music, then gives up.
+    const { phone: customer, number } = await live.customer(2500);
+    await customer.waitForOutcome(/^answered$/, 5000);
+    const call = await live.callOf(number, (c) => c.state === 'queued');
+    const members = await live.roomHolds(call.room, [number]);
+
+    await customer.waitForOutcome(/^local_bye$/, 5000);
+    await live.expectNothingLeft(call.room, members.map((m) => m.uuid), []);
+    await live.waitForEvent((e) => e.type === 'call.ended' && e.data.callId === call.id);
+    expect(live.eventTypes(call.id)).toEqual(['call.offered', 'call.queued', 'call.ended']);
+    expect(live.events().find((e) => e.type === 'call.ended')?.data).toMatchObject({ reason: 'customer_hangup' });
+  });
+});

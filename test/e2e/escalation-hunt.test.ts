@@ -1,0 +1,74 @@
+import { customerWithAgent, escalate } from './support/escalation-steps';
+import { describeLive, eventually, liveSuite } from './support/live-suite';
+
+// Escalations that must hunt: declines from real phones, and a deadline that
+// gives the customer back to the agent.
+
+describeLive('escalation hunts on the live stack', () => {
+  const live = liveSuite();
+
+  it('escalation: blind to a skill — the first expert declines (603), the next one gets the customer', async () => {
+    const skill = `billing-${live.tag}`;
+    const ana = await live.person('ana', ['agent']);
+    const bo = await live.person('bo', ['expert'], [{ name: skill, level: 3 }]);
+    const cy = await live.person('cy', ['expert'], [{ name: skill, level: 3 }]);
+    const anaPhone = await live.deskPhone(ana);
+    // bo registers first: the longest idle, offered first.
+    const boPhone = await live.deskPhone(bo, 'phone-decline');
+    const cyPhone = await live.deskPhone(cy);
+    const { call, customer, number } = await customerWithAgent(live, ana, anaPhone, 9000);
+    const agentInRoom = await live.room(call.room);
+
+    const requested = await escalate(live, call.id, { target: { skills: [{ name: skill, minLevel: 2 }] }, mode: 'blind' });
+    // The agent leaves at once; bo's phone declines; cy answers.
+    await anaPhone.calls.waitForOutcome(/^remote_bye /, 5000);
+    await boPhone.calls.waitForOutcome(/^refused_603 /, 5000);
+    await cyPhone.calls.waitForOutcome(/^answered /, 5000);
+    const done = await live.escalation(requested.id, 'joined');
+    expect(done.attempts.map((a) => [a.expertId, a.outcome, a.status])).toEqual([
+      [bo.id, 'declined', 603],
+      [cy.id, 'answered', undefined],
+    ]);
+    const members = await live.roomHolds(call.room, [number, cy.user]);
+    const declined = await live.waitForEvent((e) => e.type === 'escalation.declined' && e.data.callId === call.id);
+    expect(declined.data).toMatchObject({ expertId: bo.id, via: 'phone', status: 603 });
+    // cy's INVITE carried the case too.
+    expect(cyPhone.calls.received('INVITE')[0]?.header('X-Case-Id')).toBe(requested.caseId);
+    expect(await live.presenceOf(bo)).toMatchObject({ state: 'available', activeClaims: 0 });
+    expect(await live.presenceOf(ana)).toMatchObject({ activeClaims: 0 });
+
+    await customer.waitForOutcome(/^local_bye$/, 12_000);
+    await cyPhone.calls.waitForOutcome(/^remote_bye /, 5000);
+    await live.expectNothingLeft(call.room, [...agentInRoom, ...members].map((m) => m.uuid), [ana, bo, cy]);
+    // Nobody offered the call to an agent while the hunt held the customer.
+    expect(anaPhone.calls.received('INVITE')).toHaveLength(1);
+  });
+
+  it('escalation: the deadline passes with no expert answering — the call returns to the agent', async () => {
+    const ana = await live.person('ana', ['agent']);
+    const bo = await live.person('bo', ['expert']);
+    const anaPhone = await live.deskPhone(ana);
+    const boPhone = await live.deskPhone(bo, 'phone-no-answer');
+    const { call, customer, number } = await customerWithAgent(live, ana, anaPhone, 16_000);
+
+    // Blind: the agent leaves at once; bo rings past the 5 s deadline.
+    const requested = await escalate(live, call.id, { target: { expertId: bo.id }, mode: 'blind', deadlineSec: 5, ringTimeoutSec: 10 });
+    await anaPhone.calls.waitForOutcome(/^remote_bye /, 5000);
+    await boPhone.calls.waitForOutcome(/^invite /, 5000);
+    await live.roomHolds(call.room, [number]);
+    await boPhone.calls.waitForOutcome(/^cancelled /, 8000);
+    const failed = await live.escalation(requested.id, 'failed');
+    expect(failed.reason).toBe('deadline');
+    const event = await live.waitForEvent((e) => e.type === 'escalation.failed' && e.data.callId === call.id);
+    expect(event.data).toMatchObject({ reason: 'deadline', returnedTo: 'agent' });
+
+    // ana's phone rings again and she has the customer back.
+    await eventually(() => expect(anaPhone.calls.outcomes().filter((o) => o.startsWith('answered '))).toHaveLength(2), 8000);
+    const members = await live.roomHolds(call.room, [number, ana.user]);
+    await live.callOf(number, (c) => c.state === 'connected');
+    expect(await live.presenceOf(bo)).toMatchObject({ activeClaims: 0 });
+
+    await customer.waitForOutcome(/^local_bye$/, 15_000);
+    await live.expectNothingLeft(call.room, members.map((m) => m.uuid), [ana, bo]);
+  });
+});

@@ -1,0 +1,103 @@
+import { customerWithAgent, escalate, CASE } from './support/escalation-steps';
+import { describeLive, liveSuite } from './support/live-suite';
+
+// Bringing an expert's desk phone into a live call in each mode that keeps
+// the agent until the agent chooses otherwise: the live counterpart of the
+// conference, consult and transfer cases of test/integration/escalation.test.ts.
+
+describeLive('escalation modes on the live stack', () => {
+  const live = liveSuite();
+
+  it('escalation: conference mode — three members in the room, the case headers at the expert', async () => {
+    const ana = await live.person('ana', ['agent']);
+    const bo = await live.person('bo', ['expert'], [{ name: 'billing', level: 4 }]);
+    const anaPhone = await live.deskPhone(ana);
+    const boPhone = await live.deskPhone(bo);
+    const { call, customer, number } = await customerWithAgent(live, ana, anaPhone, 9000);
+
+    const requested = await escalate(live, call.id, { target: { expertId: bo.id }, mode: 'conference' });
+    await boPhone.calls.waitForOutcome(/^answered /, 5000);
+    await live.escalation(requested.id, 'joined');
+    const members = await live.roomHolds(call.room, [number, ana.user, bo.user]);
+    for (const member of members) expect(member.flags).toEqual(expect.arrayContaining(['hear', 'speak']));
+
+    // What the expert's phone was told.
+    const invite = boPhone.calls.received('INVITE')[0];
+    expect(invite?.header('X-Case-Id')).toBe(requested.caseId);
+    expect(invite?.header('X-Call-Id')).toBe(call.id);
+    expect(invite?.header('X-Case-Reason')).toBe(CASE.reason);
+    expect(invite?.header('Call-Info')).toMatch(new RegExp(`^<[^>]+/v1/cases/${requested.caseId}>;purpose=info$`));
+    const caseRecord = await live.service.call<{ reason: string; readers: string[] }>('GET', `/v1/cases/${requested.caseId}`);
+    expect(caseRecord.body).toMatchObject({ reason: CASE.reason, readers: expect.arrayContaining([ana.id, bo.id]) });
+    expect(await live.presenceOf(bo)).toMatchObject({ state: 'busy', activeClaims: 1 });
+
+    await customer.waitForOutcome(/^local_bye$/, 12_000);
+    await anaPhone.calls.waitForOutcome(/^remote_bye /, 5000);
+    await boPhone.calls.waitForOutcome(/^remote_bye /, 5000);
+    await live.expectNothingLeft(call.room, members.map((m) => m.uuid), [ana, bo]);
+    await live.waitForEvent((e) => e.type === 'call.ended' && e.data.callId === call.id);
+    expect(live.eventTypes(call.id, 'escalation.')).toEqual([
+      'escalation.requested',
+      'escalation.offered',
+      'escalation.ringing',
+      'escalation.answered',
+      'escalation.joined',
+      'escalation.ended',
+    ]);
+    expect(await live.escalation(requested.id)).toMatchObject({ state: 'ended', reason: 'call_ended' });
+  });
+
+  it('escalation: consult then merge — the customer is held while the agent briefs the expert', async () => {
+    const ana = await live.person('ana', ['agent']);
+    const bo = await live.person('bo', ['expert']);
+    const anaPhone = await live.deskPhone(ana);
+    const boPhone = await live.deskPhone(bo);
+    const { call, customer, number } = await customerWithAgent(live, ana, anaPhone, 10_000);
+
+    const requested = await escalate(live, call.id, { target: { expertId: bo.id }, mode: 'consult' });
+    await boPhone.calls.waitForOutcome(/^answered /, 5000);
+    await live.escalation(requested.id, 'consulting');
+    // Held: the customer hears none of the briefing (deaf, music instead) and is not heard.
+    let members = await live.roomHolds(call.room, [number, ana.user, bo.user]);
+    const customerFlags = () => members.find((m) => m.callerIdNumber === number)?.flags ?? [];
+    expect(customerFlags()).not.toContain('hear');
+
+    const merge = await live.service.call('POST', `/v1/escalations/${requested.id}/merge`);
+    expect(merge.status).toBe(202);
+    await live.escalation(requested.id, 'merged');
+    members = await live.roomHolds(call.room, [number, ana.user, bo.user]);
+    expect(customerFlags()).toEqual(expect.arrayContaining(['hear', 'speak']));
+    expect(live.eventTypes(call.id, 'participant.')).toEqual(expect.arrayContaining(['participant.held', 'participant.unheld']));
+
+    await customer.waitForOutcome(/^local_bye$/, 12_000);
+    await live.expectNothingLeft(call.room, members.map((m) => m.uuid), [ana, bo]);
+    expect(live.eventTypes(call.id, 'escalation.')).toContain('escalation.merged');
+  });
+
+  it('escalation: warm transfer — the agent leaves, customer and expert remain', async () => {
+    const ana = await live.person('ana', ['agent']);
+    const bo = await live.person('bo', ['expert']);
+    const anaPhone = await live.deskPhone(ana);
+    const boPhone = await live.deskPhone(bo);
+    const { call, customer, number } = await customerWithAgent(live, ana, anaPhone, 10_000);
+
+    const requested = await escalate(live, call.id, { target: { expertId: bo.id }, mode: 'transfer' });
+    await boPhone.calls.waitForOutcome(/^answered /, 5000);
+    await live.escalation(requested.id, 'consulting');
+    const briefing = await live.roomHolds(call.room, [number, ana.user, bo.user]);
+
+    expect((await live.service.call('POST', `/v1/escalations/${requested.id}/merge`)).status).toBe(202);
+    await live.escalation(requested.id, 'transferred');
+    await anaPhone.calls.waitForOutcome(/^remote_bye /, 5000);
+    const members = await live.roomHolds(call.room, [number, bo.user]);
+    expect(members.find((m) => m.callerIdNumber === number)?.flags).toEqual(expect.arrayContaining(['hear', 'speak']));
+    expect((await live.callOf(number)).state).toBe('connected');
+    expect(await live.presenceOf(ana)).toMatchObject({ activeClaims: 0 });
+    expect(await live.presenceOf(bo)).toMatchObject({ state: 'busy', activeClaims: 1 });
+
+    await customer.waitForOutcome(/^local_bye$/, 12_000);
+    await boPhone.calls.waitForOutcome(/^remote_bye /, 5000);
+    await live.expectNothingLeft(call.room, briefing.map((m) => m.uuid), [ana, bo]);
+    expect(live.eventTypes(call.id)).toEqual(expect.arrayContaining(['escalation.transferred', 'call.agent_left', 'call.ended']));
+  });
+});

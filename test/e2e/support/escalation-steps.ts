@@ -1,0 +1,39 @@
+import type { DeskPhone } from './desk-phone';
+import { E2E_TOKENS } from './live-service';
+import type { CallView, EscalationView, liveSuite, TestPerson } from './live-suite';
+import type { SippPhone } from './sipp-phone';
+
+// The first half of every escalation scenario: a customer talking with an
+// agent. And the request the agent's console would make.
+
+type Live = ReturnType<typeof liveSuite>;
+
+export const CASE = {
+  customer: { id: 'C-1001', name: 'Eva Huber' },
+  reason: 'Router reboots every hour',
+  summary: 'Since the firmware update on Monday.',
+  notes: ['Factory reset did not help'],
+};
+
+export interface ConnectedCall {
+  call: CallView;
+  customer: SippPhone;
+  number: string;
+}
+
+/** The customer calls and the agent's phone answers; resolves once both are in the room. */
+export async function customerWithAgent(live: Live, agent: TestPerson, agentPhone: DeskPhone, hangUpAfterMs: number): Promise<ConnectedCall> {
+  const { phone: customer, number } = await live.customer(hangUpAfterMs);
+  await customer.waitForOutcome(/^answered$/, 5000);
+  await agentPhone.calls.waitForOutcome(/^answered /, 5000);
+  const call = await live.callOf(number, (c) => c.state === 'connected');
+  await live.roomHolds(call.room, [number, agent.user]);
+  return { call, customer, number };
+}
+
+/** POST /v1/calls/:id/escalations as the supervisor; resolves with the 202's escalation. */
+export async function escalate(live: Live, callId: string, body: Record<string, unknown>): Promise<EscalationView> {
+  const reply = await live.service.call<EscalationView>('POST', `/v1/calls/${callId}/escalations`, { case: CASE, ...body }, E2E_TOKENS.supervisor);
+  if (reply.status !== 202) throw new Error(`escalation refused: ${reply.status} ${JSON.stringify(reply.body)}`);
+  return reply.body;
+}

@@ -1,0 +1,2 @@
+// Scenarios wait on real phones, ring timeouts and deadlines.
+jest.setTimeout(60_000);
