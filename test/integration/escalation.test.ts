@@ -316,9 +316,10 @@ describe('escalation (fake telephony, real Redis)', () => {
     const { call, customer } = await connectedCall();
     const { id } = (await escalate(call.id, { target: { expertId: 'bo' }, mode: 'blind', case: caseBody, deadlineSec: 5 })).json();
     (await dialTo('bo')).fail('no_answer', 480);
-    await eventually(async () => expect((await escalation(id)).state).toBe('failed'), 7000);
-    const failed = (await t.services.events.since('0')).find((e) => e.type === 'escalation.failed');
-    expect(failed?.data).toMatchObject({ returnedTo: 'queue' });
+    await eventually(async () => {
+      const failed = (await t.services.events.since('0')).find((e) => e.type === 'escalation.failed');
+      expect(failed?.data).toMatchObject({ escalationId: id, reason: 'deadline', returnedTo: 'queue' });
+    }, 7000);
     expect(await t.services.calls.queued()).toEqual([call.id]);
     await available(agent('sam'));
     (await dialTo('sam')).answer();
