@@ -75,4 +75,17 @@ describeLive('calls on the live stack', () => {
     expect(live.eventTypes(call.id)).toEqual(['call.offered', 'call.queued', 'call.ended']);
     expect(live.events().find((e) => e.type === 'call.ended')?.data).toMatchObject({ reason: 'customer_hangup' });
   });
+
+  it('call: a customer whose phone dies without a BYE is hung up after FreeSWITCH\'s media timeout', async () => {
+    // FS_MEDIA_TIMEOUT_MS of the stack under test; docker-compose.test.yml sets 5000.
+    const mediaTimeoutMs = Number(process.env.E2E_MEDIA_TIMEOUT_MS ?? 60_000);
+    const { phone: customer, number } = await live.customer(600_000);
+    await customer.waitForOutcome(/^answered$/, 5000);
+    const call = await live.callOf(number, (c) => c.state === 'queued');
+    const members = await live.roomHolds(call.room, [number]);
+
+    await customer.stop();
+    await live.waitForEvent((e) => e.type === 'call.ended' && e.data.callId === call.id, mediaTimeoutMs + 10_000);
+    await live.expectNothingLeft(call.room, members.map((m) => m.uuid), []);
+  }, 120_000);
 });
