@@ -503,6 +503,33 @@ describe('escalation (fake telephony, real Redis)', () => {
     await expectNothingLeft();
   });
 
+  it('escalation: its events replay on the events stream from any id, then arrive live', async () => {
+    await start();
+    await available(agent('ana'), expert('bo'));
+    const { call, customer } = await connectedCall();
+    const { id } = (await escalate(call.id, { target: { expertId: 'bo' }, mode: 'conference', case: caseBody })).json();
+    await dialTo('bo');
+    const stream = await openSse(`${await baseUrl()}/v1/events/stream?types=escalation,participant&since=0-0`, TOKENS.supervisor);
+    closers.push(stream.close);
+    await stream.waitFor((e) => e.event === 'escalation.offered');
+    (await dialTo('bo')).answer();
+    await stream.waitFor((e) => e.event === 'escalation.joined');
+    // The agent joining the call came first; then the escalation, the expert joining, its end.
+    expect(stream.events.map((e) => e.event)).toEqual([
+      'participant.joined',
+      'escalation.requested',
+      'escalation.offered',
+      'escalation.answered',
+      'participant.joined',
+      'escalation.joined',
+    ]);
+    const ids = stream.events.filter((e) => e.event.startsWith('escalation.')).map((e) => (e.data as { data: { escalationId: string } }).data.escalationId);
+    expect(new Set(ids)).toEqual(new Set([id]));
+    expect((await t.app.inject({ url: '/v1/events/stream', headers: auth(TOKENS.agentAna) })).statusCode).toBe(403);
+    customer.remoteHangup();
+    await expectNothingLeft();
+  });
+
   it('cases: the agent and the offered expert read and update it, others may not', async () => {
     await start();
     await available(agent('ana'), expert('bo'));

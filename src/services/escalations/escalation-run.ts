@@ -12,6 +12,7 @@ import type { EventFeed } from '../ports/event-feed';
 import type { ScreenFeed } from '../ports/screen-feed';
 import type { DialFailed } from '../ports/telephony';
 import type { PresenceService } from '../presence-service';
+import type { BackgroundWork } from '../background-work';
 import { caseHeaders } from './case-headers';
 
 export interface EscalationRunDeps {
@@ -63,6 +64,7 @@ export class EscalationRun implements SessionWatcher {
     private readonly session: CallSession,
     private readonly caseRecord: Case,
     private readonly deps: EscalationRunDeps,
+    private readonly background: BackgroundWork,
     private readonly onFinished: (run: EscalationRun) => void,
   ) {
     this.log = deps.log.child({ escalationId: escalation.id, callId: escalation.callId });
@@ -81,6 +83,7 @@ export class EscalationRun implements SessionWatcher {
     if (this.escalation.mode === 'blind') {
       await this.agentLeaves();
       this.session.call.state = 'offering';
+      await this.deps.engine.saveCall(this.session);
     }
     await this.hunt(firstClaim);
   }
@@ -123,7 +126,7 @@ export class EscalationRun implements SessionWatcher {
   decline(): void {
     this.declinedOnScreen = true;
     const ringing = this.ringing;
-    if (ringing) void this.deps.engine.staffLegs.release(ringing, false).catch((err) => this.log.error({ err }, 'decline failed'));
+    if (ringing) this.background.run('screen decline', () => this.deps.engine.staffLegs.release(ringing, false));
   }
 
   ringingExpertId(): string | undefined {
@@ -137,14 +140,14 @@ export class EscalationRun implements SessionWatcher {
   }
 
   staffLeft(staff: StaffLeg): void {
-    void this.onStaffLeft(staff).catch((err) => this.log.error({ err }, 'escalation could not follow a leg leaving'));
+    this.background.run('escalation following a leg leaving', () => this.onStaffLeft(staff));
   }
 
   ended(): void {
     if (isFinal(this.escalation)) return;
     this.stop('call_ended');
     // With nobody ringing, the hunt loop may be between offers: end it here.
-    if (!this.ringing) void this.finish('ended', 'call_ended').catch((err) => this.log.error({ err }, 'escalation end failed'));
+    if (!this.ringing) this.background.run('escalation end', () => this.finish('ended', 'call_ended'));
   }
 
   // The hunt
@@ -197,7 +200,7 @@ export class EscalationRun implements SessionWatcher {
       role: 'expert',
       headers: caseHeaders(session.call, this.caseRecord, this.deps.publicBaseUrl),
       ringTimeoutSec: escalation.ringTimeoutSec,
-      onRinging: () => void this.deps.events.append('escalation.ringing', { ...this.ref(), expertId }).catch(() => undefined),
+      onRinging: () => this.background.run('ringing event', () => this.deps.events.append('escalation.ringing', { ...this.ref(), expertId })),
     });
     this.ringing = staff;
     await this.update('ringing');
@@ -227,6 +230,7 @@ export class EscalationRun implements SessionWatcher {
       return false;
     }
     this.expert = staff;
+    this.log.info({ expertId, mode: escalation.mode }, 'expert joined');
     await this.deps.events.append('escalation.joined', { ...this.ref(), expertId });
     await this.update(briefing ? 'consulting' : 'joined');
     if (!briefing) await this.deps.escalations.freeSlot(escalation.callId, escalation.id);
@@ -248,6 +252,7 @@ export class EscalationRun implements SessionWatcher {
     }
     attempt.outcome = this.declinedOnScreen ? 'declined' : outcomeOf(failure);
     attempt.status = failure.status;
+    this.log.info({ expertId, outcome: attempt.outcome, status: failure.status }, 'expert did not take the escalation');
     if (attempt.outcome === 'declined') {
       await this.deps.events.append('escalation.declined', {
         ...this.ref(),
@@ -278,7 +283,7 @@ export class EscalationRun implements SessionWatcher {
     this.stopReason = reason;
     this.wakeUp?.();
     const ringing = this.ringing;
-    if (ringing) void this.deps.engine.staffLegs.release(ringing, false).catch((err) => this.log.error({ err }, 'withdrawing the offer failed'));
+    if (ringing) this.background.run('withdrawing the offer', () => this.deps.engine.staffLegs.release(ringing, false));
   }
 
   /** The hunt ended without an expert. */
@@ -338,6 +343,7 @@ export class EscalationRun implements SessionWatcher {
     const wasFinal = isFinal(this.escalation) && this.escalation.endedAt;
     if (wasFinal) return;
     this.escalation.endedAt = new Date().toISOString();
+    this.log.info({ state, reason, attempts: this.escalation.attempts.length }, 'escalation over');
     await this.update(state, reason);
     if (state !== 'failed' && opts.announce !== false) {
       await this.deps.events.append('escalation.ended', { ...this.ref(), reason, expertId: this.escalation.expertId });
