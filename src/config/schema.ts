@@ -67,6 +67,9 @@ export const settingsSchema = z.object({
   ).default([]),
   RING_TIMEOUT_SEC: seconds.max(300).default(20),
   QUEUE_MAX_WAIT_SEC: seconds.default(300),
+  // A FreeSWITCH sound; the default names a variable of our FreeSWITCH configuration. Empty: no message.
+  QUEUE_TIMEOUT_MESSAGE: z.string().regex(/^\S*$/, 'a FreeSWITCH sound without spaces').default('${queue_timeout_message}'),
+  QUEUE_TIMEOUT_MESSAGE_SEC: z.coerce.number().int().min(0).max(60).default(8),
   QUEUE_OVERFLOW_URI: z.preprocess(emptyAsUndefined, z.string().regex(/^sips?:.+@.+/, 'a sip: URI').optional()),
   AGENT_HANGUP_POLICY: z.enum(['requeue', 'end']).default('requeue'),
   PSTN_GATEWAY: optionalString,
@@ -110,6 +113,8 @@ export interface Config {
     serviceNumbers: { number: string; skill?: string }[];
     ringTimeoutSec: number;
     queueMaxWaitSec: number;
+    /** Played before the hang-up when the wait runs out and there is no overflow. */
+    queueTimeoutMessage?: { sound: string; seconds: number };
     overflowUri?: string;
     agentHangupPolicy: 'requeue' | 'end';
     /** Host that turns tel: contacts into SIP (sip:+number@gateway). */
@@ -175,6 +180,7 @@ export function toConfig(s: Settings): Config {
       serviceNumbers: s.SERVICE_NUMBERS,
       ringTimeoutSec: s.RING_TIMEOUT_SEC,
       queueMaxWaitSec: s.QUEUE_MAX_WAIT_SEC,
+      queueTimeoutMessage: s.QUEUE_TIMEOUT_MESSAGE ? { sound: s.QUEUE_TIMEOUT_MESSAGE, seconds: s.QUEUE_TIMEOUT_MESSAGE_SEC } : undefined,
       overflowUri: s.QUEUE_OVERFLOW_URI,
       agentHangupPolicy: s.AGENT_HANGUP_POLICY,
       pstnGateway: s.PSTN_GATEWAY,

@@ -17,7 +17,7 @@ import { errorText } from './errors';
 import { mediaHealth } from './health';
 import { SipInboundCall } from './inbound-call';
 import { DEFAULT_MEDIA_TIMINGS, type MediaChannels, MediaServerPool, type MediaServerTimings } from './media-servers';
-import { controlMember, DEFAULT_HOLD_MUSIC } from './member-control';
+import { controlMember, DEFAULT_HOLD_MUSIC, playToMember } from './member-control';
 import { DEFAULT_DIAL_TIMINGS, type DialTimings, failedDial, SipOutboundDial } from './outbound-dial';
 import { registrarHandler } from './registrar';
 import { Signalling } from './signalling';
@@ -73,6 +73,10 @@ export class DrachtioTelephony implements Telephony {
 
   async controlMember(mediaServer: string, room: string, memberId: string, control: MemberControl): Promise<void> {
     await controlMember(this.media.byName(mediaServer), room, memberId, control, this.options.holdMusic);
+  }
+
+  async playToMember(mediaServer: string, room: string, memberId: string, sound: string): Promise<void> {
+    await playToMember(this.media.byName(mediaServer), room, memberId, sound);
   }
 
   serveRegistrar(handlers: RegistrarHandlers): void {

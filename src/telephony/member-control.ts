@@ -37,6 +37,19 @@ export function memberCommands(room: string, memberId: string, control: MemberCo
   }
 }
 
+/**
+ * Plays a sound to one member only (the others hear the room as before). A
+ * sound naming a FreeSWITCH variable (${queue_timeout_message}) is expanded
+ * there, so the file's path can live in FreeSWITCH's own configuration.
+ */
+export function playCommand(room: string, memberId: string, sound: string): string {
+  if (!ROOM_NAME.test(room)) throw new InvalidInputError(`"${room}" is not a room name`, { room });
+  if (!MEMBER_ID.test(memberId)) throw new InvalidInputError(`"${memberId}" is not a member id`, { memberId });
+  if (!SOUND.test(sound)) throw new InvalidInputError(`"${sound}" is not a sound to play`, { sound });
+  const command = `conference ${room} play ${sound} ${memberId}`;
+  return sound.includes('${') ? `expand ${command}` : command;
+}
+
 export type ControlReply = 'ok' | 'not_found' | 'error';
 
 /** What FreeSWITCH's reply to a member command means. */
@@ -76,4 +89,11 @@ export async function controlMember(
     if (control === 'hold') await media.api(`conference ${room} undeaf ${memberId}`).catch(() => undefined);
     throw err;
   }
+}
+
+export async function playToMember(media: MediaChannels, room: string, memberId: string, sound: string): Promise<void> {
+  const reply = await media.api(playCommand(room, memberId, sound));
+  if (interpretReply(reply) === 'ok') return;
+  if (interpretReply(reply) === 'not_found') throw new MemberNotFoundError(room, memberId);
+  throw new MediaOperationError(`playing ${sound} to member ${memberId} in room ${room}`, reply.trim() || 'empty reply');
 }

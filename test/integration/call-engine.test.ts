@@ -213,13 +213,27 @@ describe('call engine (fake telephony, real Redis)', () => {
     expect((await t.app.inject({ method: 'POST', url: `/v1/calls/${call.id}/hangup`, headers: auth(TOKENS.supervisor) })).statusCode).toBe(404);
   });
 
-  it('call: a caller who waits past the maximum is let go', async () => {
-    await start({ QUEUE_MAX_WAIT_SEC: '1' });
+  it('call: a caller who waits past the maximum hears why, then is let go; nobody is offered the call meanwhile', async () => {
+    await start({ QUEUE_MAX_WAIT_SEC: '1', QUEUE_TIMEOUT_MESSAGE_SEC: '2' });
+    const inbound = phone.call('+43111');
+    const call = await liveCall();
+    await eventually(() => expect(phone.plays).toHaveLength(1), 3000);
+    expect(phone.plays[0]).toEqual({ room: call.room, memberId: inbound.answered!.memberId, sound: '${queue_timeout_message}' });
+    expect(inbound.answered!.hungUp).toBe(false);
+    await available(agent('ana'));
+    await eventually(() => expect(inbound.answered!.hungUp).toBe(true), 4000);
+    expect(phone.dials).toHaveLength(0);
+    await expectNothingLeft();
+    expect((await t.services.events.since('0')).at(-1)?.data).toMatchObject({ reason: 'queue_timeout' });
+  });
+
+  it('call: with no queue time-out message configured the caller is let go at once', async () => {
+    await start({ QUEUE_MAX_WAIT_SEC: '1', QUEUE_TIMEOUT_MESSAGE: '' });
     const inbound = phone.call('+43111');
     await liveCall();
     await eventually(() => expect(inbound.answered!.hungUp).toBe(true), 3000);
+    expect(phone.plays).toEqual([]);
     await expectNothingLeft();
-    expect((await t.services.events.since('0')).at(-1)?.data).toMatchObject({ reason: 'queue_timeout' });
   });
 
   it('call: numbers we do not serve are refused; a media outage is a 503', async () => {

@@ -154,6 +154,7 @@ export class FakeTelephony implements Telephony {
   readonly legs: FakeLeg[] = [];
   readonly dials: FakeDial[] = [];
   readonly controls: { room: string; memberId: string; control: MemberControl }[] = [];
+  readonly plays: { room: string; memberId: string; sound: string }[] = [];
   registrar?: RegistrarHandlers;
   mediaDown = false;
   private inbound?: (call: InboundCall) => void;
@@ -180,6 +181,11 @@ export class FakeTelephony implements Telephony {
     if (!leg) throw new Error(`no member ${memberId} in ${room}`);
     this.controls.push({ room, memberId, control });
     if (control === 'kick') leg.remoteHangup();
+  }
+
+  async playToMember(_server: string, room: string, memberId: string, sound: string) {
+    if (!this.rooms.get(room)?.some((l) => l.memberId === memberId)) throw new Error(`no member ${memberId} in ${room}`);
+    this.plays.push({ room, memberId, sound });
   }
 
   serveRegistrar(handlers: RegistrarHandlers) {

@@ -315,6 +315,7 @@ export class CallEngine {
     if (session.ended || session.call.state === 'connected') return;
     const overflow = this.settings.overflowUri;
     if (!overflow) {
+      await this.sayGoodbye(session);
       await this.end(session, 'queue_timeout');
       return;
     }
@@ -346,6 +347,23 @@ export class CallEngine {
     result.answered.onEnded(() => this.background.run('overflow hang-up', () => session.customer.hangup()));
     session.customer.onEnded(() => this.background.run('overflow hang-up', () => result.answered.hangup()));
     await this.end(session, 'overflowed', { keepCustomer: true });
+  }
+
+  /** Tells a caller who waited too long why we hang up. Nobody is offered the call meanwhile. */
+  private async sayGoodbye(session: CallSession): Promise<void> {
+    const message = this.settings.queueTimeoutMessage;
+    const customer = session.call.legs.find((l) => l.role === 'customer' && l.state === 'joined');
+    if (!message || !customer?.memberId) return;
+    const ringing = session.ringing();
+    if (ringing) await this.staffLegs.release(ringing, false);
+    await this.deps.calls.dequeue(session.id);
+    try {
+      await this.deps.telephony.playToMember(session.call.mediaServer, session.call.room, customer.memberId, message.sound);
+    } catch (err) {
+      this.deps.log.warn({ err, callId: session.id }, 'could not play the queue time-out message');
+      return;
+    }
+    await session.pause(message.seconds * 1000);
   }
 
   /**

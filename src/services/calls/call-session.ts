@@ -67,4 +67,18 @@ export class CallSession {
   holdsCustomer(): boolean {
     return [...this.watchers].some((w) => w.holdsCustomer());
   }
+
+  /** Resolves after `ms`, or as soon as the call ends. */
+  pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.watchers.delete(watcher);
+        resolve();
+      };
+      const watcher: SessionWatcher = { staffLeft: () => undefined, ended: done, holdsCustomer: () => false };
+      const timer = setTimeout(done, ms);
+      this.watchers.add(watcher);
+    });
+  }
 }

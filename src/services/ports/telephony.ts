@@ -100,6 +100,8 @@ export interface Telephony {
   dial(request: DialRequest): OutboundDial;
   /** Audio control of a member in a room. Throws when the room or member is gone. */
   controlMember(mediaServer: string, room: string, memberId: string, control: MemberControl): Promise<void>;
+  /** Starts a sound (a FreeSWITCH file, tone_stream://…) for one member only; resolves once it plays. */
+  playToMember(mediaServer: string, room: string, memberId: string, sound: string): Promise<void>;
   serveRegistrar(handlers: RegistrarHandlers): void;
   signallingState(): ConnectionState;
   mediaServers(): MediaServerStatus[];

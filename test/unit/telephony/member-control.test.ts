@@ -1,6 +1,6 @@
 import { InvalidInputError } from '../../../src/domain/errors';
 import { MediaOperationError, MemberNotFoundError } from '../../../src/telephony/errors';
-import { controlMember, interpretReply, memberCommands } from '../../../src/telephony/member-control';
+import { controlMember, interpretReply, memberCommands, playCommand, playToMember } from '../../../src/telephony/member-control';
 import { FakeMedia } from './fakes';
 
 describe('memberCommands', () => {
@@ -60,5 +60,18 @@ describe('controlMember', () => {
     media.api.mockResolvedValueOnce('+OK mute 1\n');
     await expect(controlMember(media, 'room-1', '1', 'mute')).resolves.toBeUndefined();
     expect(media.api).toHaveBeenLastCalledWith('conference room-1 mute 1');
+  });
+});
+
+describe('playToMember', () => {
+  it('plays to one member; a FreeSWITCH variable is expanded there', async () => {
+    expect(playCommand('room-1', '3', 'tone_stream://%(500,500,480,620)')).toBe('conference room-1 play tone_stream://%(500,500,480,620) 3');
+    expect(playCommand('room-1', '3', '${queue_timeout_message}')).toBe('expand conference room-1 play ${queue_timeout_message} 3');
+    expect(() => playCommand('room-1', '3', 'a.wav 4\nhupall')).toThrow(InvalidInputError);
+    const media = new FakeMedia();
+    media.api.mockResolvedValueOnce('+OK Playing file a.wav to member 3\n');
+    await expect(playToMember(media, 'room-1', '3', 'a.wav')).resolves.toBeUndefined();
+    media.api.mockResolvedValueOnce('-ERR Non-Existant ID 3\n');
+    await expect(playToMember(media, 'room-1', '3', 'a.wav')).rejects.toBeInstanceOf(MemberNotFoundError);
   });
 });
