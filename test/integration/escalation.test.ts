@@ -306,8 +306,11 @@ describe('escalation (fake telephony, real Redis)', () => {
       if (!dial?.pending) throw new Error('not back at the agent yet');
       return dial;
     }, 7000);
-    const failed = (await t.services.events.since('0')).find((e) => e.type === 'escalation.failed');
-    expect(failed?.data).toMatchObject({ escalationId: id, reason: 'deadline', returnedTo: 'agent' });
+    // The run appends the event after it returns the customer: wait for it too.
+    await eventually(async () => {
+      const failed = (await t.services.events.since('0')).find((e) => e.type === 'escalation.failed');
+      expect(failed?.data).toMatchObject({ escalationId: id, reason: 'deadline', returnedTo: 'agent' });
+    });
     const agentAgain = back.answer();
     await eventually(async () => expect((await t.services.calls.get(call.id))?.state).toBe('connected'));
     expect(roomOf(call.id)).toEqual([customer, agentAgain]);
@@ -322,8 +325,11 @@ describe('escalation (fake telephony, real Redis)', () => {
     const { id } = (await escalate(call.id, { target: { expertId: 'bo' }, mode: 'blind', case: caseBody, deadlineSec: 5 })).json();
     (await dialTo('bo')).fail('no_answer', 480);
     await eventually(async () => expect((await escalation(id)).state).toBe('failed'), 7000);
-    const failed = (await t.services.events.since('0')).find((e) => e.type === 'escalation.failed');
-    expect(failed?.data).toMatchObject({ returnedTo: 'queue' });
+    // The state is saved before the customer is returned and the event appended.
+    await eventually(async () => {
+      const failed = (await t.services.events.since('0')).find((e) => e.type === 'escalation.failed');
+      expect(failed?.data).toMatchObject({ returnedTo: 'queue' });
+    });
     expect(await t.services.calls.queued()).toEqual([call.id]);
     await available(agent('sam'));
     (await dialTo('sam')).answer();
