@@ -13,7 +13,7 @@ import type { PresenceService } from '../services/presence-service';
 import { authPlugin, type TokenRegistry } from './auth';
 import { installErrorHandler } from './errors';
 import { endEventStreamsOnClose } from './sse';
-import { closeConnectionsAfterReplyOnClose } from './shutdown';
+import { closeConnectionsOnClose } from './shutdown';
 import { callRoutes } from './routes/calls';
 import { claimRoutes } from './routes/claims';
 import { consoleRoutes } from './routes/console';
@@ -51,7 +51,7 @@ export async function buildApp(services: AppServices, log: Logger): Promise<Fast
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
   endEventStreamsOnClose(app);
-  closeConnectionsAfterReplyOnClose(app);
+  closeConnectionsOnClose(app);
 
   await app.register(swagger, {
     openapi: {

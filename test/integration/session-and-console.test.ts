@@ -1,5 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, get, type IncomingMessage } from 'node:http';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify from 'fastify';
@@ -98,6 +99,20 @@ describe('shutdown', () => {
     } finally {
       agent.destroy();
       await closing;
+    }
+  });
+
+  it('does not wait on a connection a browser opened ahead of need and never used', async () => {
+    const t = await startTestApp();
+    const base = new URL(await t.app.listen({ host: '127.0.0.1', port: 0 }));
+    const socket = connect(Number(base.port), base.hostname);
+    try {
+      await new Promise((resolve) => socket.once('connect', resolve));
+      const started = Date.now();
+      await t.close();
+      expect(Date.now() - started).toBeLessThan(2000);
+    } finally {
+      socket.destroy();
     }
   });
 });
