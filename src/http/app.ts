@@ -13,6 +13,7 @@ import type { PresenceService } from '../services/presence-service';
 import { authPlugin, type TokenRegistry } from './auth';
 import { installErrorHandler } from './errors';
 import { endEventStreamsOnClose } from './sse';
+import { closeConnectionsOnClose } from './shutdown';
 import { callRoutes } from './routes/calls';
 import { claimRoutes } from './routes/claims';
 import { consoleRoutes } from './routes/console';
@@ -66,6 +67,7 @@ export async function buildApp(services: AppServices, log: Logger): Promise<Fast
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
   endEventStreamsOnClose(app);
+  closeConnectionsOnClose(app);
 
   await app.register(swagger, {
     openapi: {

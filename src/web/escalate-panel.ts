@@ -26,6 +26,8 @@ export class EscalatePanel {
   readonly element: HTMLElement;
   private expert?: PersonView;
   private escalation?: EscalationView;
+  /** Pushes seen per escalation: a response read before a push is older than it. */
+  private readonly pushes = new Map<string, number>();
   private readonly expertChoice = h('span', { class: 'muted' }, 'pick one under "Experts free now"');
   private readonly byExpert = h('input', { type: 'radio', name: 'target', value: 'expert', id: uid('t') });
   private readonly bySkill = h('input', { type: 'radio', name: 'target', value: 'skill', id: uid('t'), checked: true });
@@ -85,9 +87,24 @@ export class EscalatePanel {
     this.bySkill.checked = !person;
   }
 
-  /** An update from the stream (or a reload). */
+  /** An update pushed on the person's stream: always the newest state. */
   update(escalation: EscalationView): void {
     if (escalation.callId !== this.callId) return;
+    this.pushes.set(escalation.id, (this.pushes.get(escalation.id) ?? 0) + 1);
+    this.show(escalation);
+  }
+
+  /**
+   * The escalation as a request read it. The 202 and a push travel on
+   * different connections: a push that came while the request was out is
+   * newer, and every later change is pushed too.
+   */
+  private fetched(escalation: EscalationView, pushesBefore: number): void {
+    if ((this.pushes.get(escalation.id) ?? 0) !== pushesBefore) return;
+    this.show(escalation);
+  }
+
+  private show(escalation: EscalationView): void {
     this.escalation = escalation;
     fill(this.progress, escalationProgress(escalation, this.name));
     const open = escalationOpen(escalation);
@@ -132,7 +149,9 @@ export class EscalatePanel {
         { 'idempotency-key': idempotencyKey() },
       );
       sessionStorage.setItem(escalationKey(this.callId), view.id);
-      this.update(view);
+      this.fetched(view, 0);
+      // Pushes sent before the person's stream (re)connected are lost: read the state now.
+      void this.reload(view.id);
     } catch (err) {
       this.error.textContent = err instanceof ApiError && err.routeMissing ? 'Escalation is not available on this server yet.' : problem(err);
       for (const b of this.modeButtons) b.disabled = false;
@@ -151,8 +170,9 @@ export class EscalatePanel {
 
   async reload(id = this.escalation?.id): Promise<void> {
     if (!id) return;
+    const pushesBefore = this.pushes.get(id) ?? 0;
     try {
-      this.update(await this.api.get<EscalationView>(`/v1/escalations/${id}`));
+      this.fetched(await this.api.get<EscalationView>(`/v1/escalations/${id}`), pushesBefore);
     } catch (err) {
       if (!(err instanceof ApiError && err.status === 404)) this.error.textContent = problem(err);
     }

@@ -40,6 +40,8 @@ export class LiveStream {
     private readonly connection: Connection,
     private readonly onOpen: () => void = () => undefined,
   ) {
+    // Leaving the page (sign-out reloads it) errors the stream: no reconnect, no stray session check.
+    window.addEventListener('beforeunload', () => this.close());
     this.open();
   }
 

@@ -150,5 +150,30 @@ describe('agent screen (headless Chromium, real app)', () => {
       await c.page.locator('ul.participants').getByText('Bo Berg').waitFor();
       await screenshot(c.page, 'agent-escalation');
     });
+
+    it('keeps the pushed progress when the 202 (still hunting) arrives after it', async () => {
+      await c.app.setPresence('ana', 'available', TOKENS.agentAna);
+      await c.app.setPresence('bo', 'available', TOKENS.expertBo);
+      await c.app.connectedCall('+43111', 'ana');
+      await signIn(c.page, c.app.base, TOKENS.agentAna);
+      await fillCase();
+      await freeExperts().locator('button', { hasText: 'Bo Berg' }).click();
+      // The 202 and the pushes come on different connections: hold the 202 until the push has shown.
+      let pushShown!: () => void;
+      const shown = new Promise<void>((resolve) => (pushShown = resolve));
+      await c.page.route('**/escalations', async (route) => {
+        const response = await route.fetch();
+        await shown;
+        await route.fulfill({ response });
+      });
+      const accepted = c.page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/escalations'));
+      await c.page.getByRole('button', { name: 'Conference' }).click();
+      const headline = c.page.locator('.progress .headline');
+      await headline.getByText('Ringing Bo Berg…').waitFor();
+      pushShown();
+      await accepted;
+      await c.page.waitForLoadState('networkidle');
+      expect(await headline.textContent()).toBe('Ringing Bo Berg…');
+    });
   });
 });

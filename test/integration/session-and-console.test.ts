@@ -1,4 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Agent, get, type IncomingMessage } from 'node:http';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify from 'fastify';
@@ -73,6 +75,44 @@ describe('/console', () => {
       expect((await t.app.inject({ url: '/v1/calls' })).statusCode).toBe(401);
     } finally {
       await t.close();
+    }
+  });
+});
+
+describe('shutdown', () => {
+  it('does not wait on a browser keeping the connection of a reply that finished while closing', async () => {
+    const t = await startTestApp();
+    const base = await t.app.listen({ host: '127.0.0.1', port: 0 });
+    // Like a browser's pool: the connection stays open for reuse after the reply.
+    const agent = new Agent({ keepAlive: true });
+    let closing: Promise<void> | undefined;
+    t.app.server.prependListener('request', () => (closing ??= t.close()));
+    try {
+      const res = await new Promise<IncomingMessage>((resolve, reject) =>
+        get(`${base}/v1/session`, { agent, headers: auth(TOKENS.agentAna) }, resolve).on('error', reject),
+      );
+      res.resume();
+      expect(res.statusCode).toBe(200);
+      const started = Date.now();
+      await closing;
+      expect(Date.now() - started).toBeLessThan(2000);
+    } finally {
+      agent.destroy();
+      await closing;
+    }
+  });
+
+  it('does not wait on a connection a browser opened ahead of need and never used', async () => {
+    const t = await startTestApp();
+    const base = new URL(await t.app.listen({ host: '127.0.0.1', port: 0 }));
+    const socket = connect(Number(base.port), base.hostname);
+    try {
+      await new Promise((resolve) => socket.once('connect', resolve));
+      const started = Date.now();
+      await t.close();
+      expect(Date.now() - started).toBeLessThan(2000);
+    } finally {
+      socket.destroy();
     }
   });
 });
