@@ -101,9 +101,9 @@ export function agentScreen({ api, session, connection, directory, root }: Scree
     void active.participants.refresh(call);
   }
 
-  function finish({ call, panel, form }: ActiveCall): void {
+  function finish({ call, form }: ActiveCall): void {
     active = undefined;
-    pendingWrapUp = { callId: call.id, customer: call.customer, caseId: panel.current()?.caseId, reason: form.reason() };
+    pendingWrapUp = { callId: call.id, customer: call.customer, ...form.wrapUpDefaults() };
     sessionStorage.setItem(WRAP_UP_KEY, JSON.stringify(pendingWrapUp));
     showWrapUp();
     showIdle();

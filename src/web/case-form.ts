@@ -33,6 +33,9 @@ const emptyDraft = (): Draft => ({
   fields: [],
 });
 
+/** A trimmed text, or undefined when there is none (the API takes no empty strings). */
+export const optional = (value: string) => value.trim() || undefined;
+
 /** The configured contact reasons, or undefined while the server has no list (free text then). */
 export async function loadContactReasons(api: Api): Promise<ContactReason[] | undefined> {
   try {
@@ -117,7 +120,6 @@ export class CaseForm {
     }
     this.error.textContent = '';
     const fields = Object.fromEntries(d.fields.filter(([k, v]) => k.trim() && v.trim()).map(([k, v]) => [k.trim(), v.trim()]));
-    const optional = (value: string) => value.trim() || undefined;
     const customer = { phone: this.customerPhone, name: optional(d.customerName), id: optional(d.customerId) };
     return {
       case: dropEmpty({
@@ -133,8 +135,10 @@ export class CaseForm {
     };
   }
 
-  reason(): string {
-    return this.draft.reason;
+  /** What the wrap-up form starts from. */
+  wrapUpDefaults(): { reason: string; product?: string; touchpoint?: string; customerKey?: string } {
+    const d = this.draft;
+    return { reason: d.reason, product: optional(d.product), touchpoint: optional(d.touchpoint), customerKey: optional(d.customerId) };
   }
 
   private set<K extends keyof Draft>(key: K, value: Draft[K]): void {

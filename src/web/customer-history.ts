@@ -1,46 +1,46 @@
 import { type Api, ApiError, problem } from './api';
 import { h, section } from './dom';
 import { dateTime } from './format';
+import type { ContactHistoryEntry, ContactOutcome } from '../domain/contact';
 
-// The customer's earlier contacts. The history API (issue 7) is still being
-// built, so the panel reads its items loosely and says when there is none.
+// The customer's earlier contacts: from GET /v1/customers/:key/history
+// ({customer, contacts}) or the history an offer pop carries (a list).
 
-interface HistoryItem {
-  at?: string;
-  startedAt?: string;
-  endedAt?: string;
-  reason?: string;
-  summary?: string;
-  resolved?: boolean;
-  agentId?: string;
-  expertId?: string;
-}
+const OUTCOMES: Record<ContactOutcome, string> = {
+  in_progress: 'in progress',
+  abandoned: 'hung up while waiting',
+  not_answered: 'not answered',
+  not_wrapped_up: 'no wrap-up',
+  resolved: 'solved',
+  unresolved: 'not solved',
+};
 
-const itemsOf = (data: unknown): HistoryItem[] => {
-  const list = Array.isArray(data) ? data : (data as { items?: unknown } | undefined)?.items;
-  return Array.isArray(list) ? (list as HistoryItem[]) : [];
+const entriesOf = (data: unknown): ContactHistoryEntry[] => {
+  const list = Array.isArray(data) ? data : (data as { contacts?: unknown } | undefined)?.contacts;
+  return Array.isArray(list) ? (list as ContactHistoryEntry[]) : [];
 };
 
 /** A list of earlier contacts, newest first as the server sends them. */
 export function historyList(data: unknown, nameOf: (id?: string) => string): HTMLElement {
-  const items = itemsOf(data);
-  if (!items.length) return h('p', { class: 'muted' }, 'No earlier contacts.');
+  const entries = entriesOf(data);
+  if (!entries.length) return h('p', { class: 'muted' }, 'No earlier contacts.');
   return h(
     'ol',
     { class: 'history' },
-    ...items.map((item) => {
-      const when = item.at ?? item.startedAt ?? item.endedAt;
-      const outcome = item.resolved === undefined ? null : item.resolved ? 'solved' : 'not solved';
+    ...entries.map((entry) => {
+      const helpers = [...entry.agents, ...entry.experts].map((id) => nameOf(id));
+      const open = entry.followUps.filter((f) => f.overdue || Date.parse(f.dueDate) >= Date.now() - 86_400_000);
       return h(
         'li',
         {},
-        h('span', { class: 'when' }, when ? dateTime(when) : ''),
+        h('span', { class: 'when' }, dateTime(entry.date)),
         ' ',
-        h('strong', {}, item.reason ?? 'contact'),
-        outcome ? ` · ${outcome}` : '',
-        item.agentId ? ` · with ${nameOf(item.agentId)}` : '',
-        item.expertId ? ` and ${nameOf(item.expertId)}` : '',
-        item.summary ? h('p', {}, item.summary) : null,
+        h('strong', {}, entry.reasonText ?? entry.reason ?? 'contact'),
+        ` · ${OUTCOMES[entry.outcome]}`,
+        entry.firstContactResolution ? ' on first contact' : '',
+        entry.escalated ? ' · escalated' : '',
+        helpers.length ? ` · with ${helpers.join(', ')}` : '',
+        ...open.map((f) => h('p', { class: f.overdue ? 'error' : 'muted' }, `Follow-up due ${f.dueDate}${f.note ? `: ${f.note}` : ''}`)),
       );
     }),
   );

@@ -116,7 +116,11 @@ export function expertScreen({ api, session, connection, directory, root }: Scre
     const { escalation, case: c, customer } = current;
     current = null;
     sessionStorage.removeItem(CALL_KEY);
-    fill(main, wrapUpForm(api, { callId: escalation.callId, customer, caseId: c.id, reason: c.reason }, showIdle));
+    fill(main, wrapUpForm(
+        api,
+        { callId: escalation.callId, customer, reason: c.reason, product: c.product, touchpoint: c.touchpoint, customerKey: c.customer?.id },
+        showIdle,
+      ));
   }
 
   function onEscalation(e: EscalationView): void {

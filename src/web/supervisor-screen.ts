@@ -10,17 +10,10 @@ import type { ScreenContext } from './screen-context';
 // presence board of all people, and today's figures, all refreshing live.
 
 const CALL_STATE = { queued: 'Waiting in the queue', offering: 'Ringing an agent', connected: 'Connected', ended: 'Ended' } as const;
-// Today's figures (issue 7). Read loosely: the report API is still being built.
-const FIGURES_PATH = '/v1/reports/today';
+// Today's figures, from the reports over today's UTC day.
 const FIGURES_EVERY_MS = 60_000;
 
-interface Figures {
-  calls?: number;
-  escalations?: number;
-  answeredRate?: number;
-  timeToExpertMs?: number;
-  firstContactResolution?: number;
-}
+type ReportRow = Record<string, string | number | null>;
 
 function table(caption: string, head: string[], rows: HTMLTableRowElement[], empty: string): HTMLElement {
   if (!rows.length) return h('p', { class: 'muted' }, empty);
@@ -71,22 +64,31 @@ function presenceBoard(people: PersonView[]): HTMLElement {
 }
 
 async function figures(api: Api): Promise<HTMLElement> {
-  let f: Figures;
+  const today = new Date().toISOString().slice(0, 10);
+  const todayOf = async (report: string): Promise<ReportRow> =>
+    (await api.get<{ rows: ReportRow[] }>(`/v1/reports/${report}?from=${today}&to=${today}&groupBy=day`)).rows[0] ?? {};
+  let volume: ReportRow, escalations: ReportRow, expertAnswer: ReportRow, firstContact: ReportRow;
   try {
-    f = await api.get<Figures>(FIGURES_PATH);
+    [volume, escalations, expertAnswer, firstContact] = await Promise.all(
+      ['volume', 'escalations', 'expert-answer-time', 'first-contact-resolution'].map(todayOf),
+    ) as [ReportRow, ReportRow, ReportRow, ReportRow];
   } catch (err) {
-    return h('p', { class: 'muted' }, err instanceof ApiError && err.routeMissing ? "Today's figures are not available on this server yet." : problem(err));
+    return h('p', { class: 'muted' }, err instanceof ApiError && err.routeMissing ? "Today's figures are not available on this server." : problem(err));
   }
+  const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
+  const contacts = num(volume.contacts) ?? 0;
+  const answered = num(volume.answered) ?? 0;
   const tile = (label: string, value: string | undefined) => h('div', { class: 'figure' }, h('span', { class: 'value' }, value ?? '–'), h('span', { class: 'label' }, label));
   const pct = (v?: number) => (v === undefined ? undefined : percent(v));
+  const timeToExpert = num(expertAnswer.p50Ms);
   return h(
     'div',
     { class: 'figures' },
-    tile('Calls', f.calls?.toString()),
-    tile('Escalations', f.escalations?.toString()),
-    tile('Answered', pct(f.answeredRate)),
-    tile('Time to expert', f.timeToExpertMs === undefined ? undefined : duration(f.timeToExpertMs)),
-    tile('Solved first time', pct(f.firstContactResolution)),
+    tile('Calls', String(contacts)),
+    tile('Escalations', String(num(escalations.requested) ?? 0)),
+    tile('Answered', contacts ? percent(answered / contacts) : undefined),
+    tile('Time to expert (median)', timeToExpert === undefined ? undefined : duration(timeToExpert)),
+    tile('Solved first time', pct(num(firstContact.rate))),
   );
 }
 

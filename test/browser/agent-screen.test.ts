@@ -1,7 +1,8 @@
 import { screenshot, signIn } from '../support/browser';
 import { ANA, BO, CY, consoleTest } from '../support/console-app';
 import { describeWhenServed } from '../support/contract-routes';
-import { TOKENS } from '../support/test-app';
+import { eventually } from '../support/eventually';
+import { auth, TOKENS } from '../support/test-app';
 
 jest.setTimeout(60_000);
 
@@ -124,15 +125,27 @@ describe('agent screen (headless Chromium, real app)', () => {
     expect(sent).toBe(false);
   });
 
-  it('turns the call into a wrap-up form when the customer hangs up', async () => {
+  it('turns the call into a wrap-up form when the customer hangs up, and records the wrap-up', async () => {
     await c.app.setPresence('ana', 'available', TOKENS.agentAna);
-    await c.app.connectedCall('+43111', 'ana');
+    const call = await c.app.connectedCall('+43111', 'ana');
     await signIn(c.page, c.app.base, TOKENS.agentAna);
-    await c.page.getByLabel('Reason', { exact: true }).fill('Moving house');
+    await c.page.getByLabel('Reason', { exact: true }).selectOption('billing');
     c.app.phone.liveLegs().find((l) => l.label.startsWith('customer'))?.remoteHangup();
     await c.page.getByRole('heading', { name: 'Wrap-up: call with +43111' }).waitFor();
-    expect(await c.page.getByLabel('Reason', { exact: true }).inputValue()).toBe('Moving house');
+    // The case's reason carries over; the list is the server's taxonomy.
+    await eventually(async () => expect(await c.page.getByLabel('Reason', { exact: true }).inputValue()).toBe('billing'));
+    await c.page.getByLabel('Follow-up due').fill('2030-01-31');
+    await c.page.getByLabel('Wrap-up notes').fill('Refund promised');
     await screenshot(c.page, 'agent-wrap-up');
+    await c.page.getByRole('button', { name: 'Finish wrap-up' }).click();
+    await c.page.getByRole('heading', { name: 'Wrap-up: call with +43111' }).waitFor({ state: 'detached' });
+    const history = await c.app.app.inject({ url: '/v1/customers/+43111/history', headers: auth(TOKENS.supervisor) });
+    expect(history.json().contacts[0]).toMatchObject({
+      callId: call.id,
+      reason: 'billing',
+      firstContactResolution: true,
+      followUps: [expect.objectContaining({ dueDate: '2030-01-31' })],
+    });
   });
 
   describeWhenServed(['escalate', 'personStream'])('with the escalation API', () => {

@@ -24,6 +24,10 @@ describe('supervisor screen and the console shell (headless Chromium, real app)'
     await c.app.setPresence('bo', 'available', TOKENS.expertBo);
     await c.page.locator('tr[data-person="bo"]', { hasText: 'Available' }).waitFor();
     await c.page.locator('tr[data-person="ana"]', { hasText: 'On a call' }).waitFor();
+    // Today's figures follow the reports: one call, answered.
+    const figure = (label: string) => c.page.locator('.figure', { hasText: label }).locator('.value');
+    await c.page.locator('.figure', { hasText: 'Calls' }).locator('.value', { hasText: /^1$/ }).waitFor();
+    expect(await figure('Answered').textContent()).toBe('100%');
     await screenshot(c.page, 'supervisor');
   });
 
