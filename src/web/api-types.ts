@@ -3,6 +3,9 @@
 // src/domain only.
 
 import type { Call } from '../domain/call';
+import type { Case, CaseInput } from '../domain/case';
+import type { ContactReason } from '../domain/contact-reason';
+import type { AttemptOutcome, Escalation } from '../domain/escalation';
 import type { EscalationModeName, EscalationTargetView, EventType, LoggedEvent } from '../domain/events';
 import type { Role, Skill } from '../domain/person';
 import type { Presence, PresenceState } from '../domain/presence';
@@ -40,52 +43,13 @@ export interface PersonView {
 
 export const ESCALATION_MODES = ['conference', 'consult', 'transfer', 'blind'] as const satisfies readonly EscalationModeName[];
 
-export type EscalationState =
-  | 'hunting'
-  | 'ringing'
-  | 'consulting'
-  | 'joined'
-  | 'merged'
-  | 'transferred'
-  | 'failed'
-  | 'cancelled'
-  | 'ended';
-
-export type AttemptOutcome = 'ringing' | 'answered' | 'declined' | 'no_answer' | 'busy' | 'cancelled' | 'failed';
-
-export interface EscalationView {
-  id: string;
-  callId: string;
-  mode: EscalationModeName;
-  state: EscalationState;
-  target: EscalationTargetView;
-  caseId: string;
-  requestedBy: string;
-  agentId?: string;
-  expertId?: string;
-  attempts: { expertId: string; startedAt: string; endedAt?: string; outcome?: AttemptOutcome }[];
-  createdAt: string;
-  deadlineAt: string;
-  endedAt?: string;
-  reason?: string;
-}
+export type EscalationView = Escalation;
+export type { AttemptOutcome };
 
 /** The case an agent collects; the expert sees it when the phone rings. */
-export interface CaseFields {
-  customer?: { id?: string; name?: string; phone?: string };
-  reason: string;
-  summary?: string;
-  notes?: string[];
-  product?: string;
-  touchpoint?: string;
-  crmUrl?: string;
-  fields?: Record<string, string>;
-  attachments?: string[];
-}
+export type CaseFields = CaseInput;
 
-export interface CaseView extends CaseFields {
-  id: string;
-}
+export type CaseView = Case;
 
 export interface Participant {
   legId: string;
@@ -104,7 +68,4 @@ export interface Offer {
   history?: unknown;
 }
 
-export interface ContactReason {
-  code: string;
-  label: string;
-}
+export type { ContactReason };

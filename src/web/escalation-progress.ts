@@ -44,7 +44,7 @@ export function escalationProgress(e: EscalationView, name: (id?: string) => str
     'div',
     { class: `progress state-${e.state}` },
     h('p', { class: 'headline' }, escalationHeadline(e, name)),
-    h('ol', { class: 'attempts' }, ...e.attempts.map((a) => h('li', { class: `outcome-${a.outcome ?? 'ringing'}` }, ATTEMPT[a.outcome ?? 'ringing'](name(a.expertId))))),
+    h('ol', { class: 'attempts' }, ...e.attempts.map((a) => h('li', { class: `outcome-${a.outcome}` }, ATTEMPT[a.outcome](name(a.expertId))))),
   );
 }
 
