@@ -66,6 +66,9 @@ export class FakeInbound implements InboundCall {
   readonly sipCallId = `sip-${nextId++}`;
   answered?: FakeLeg;
   rejected?: { status: number; reason?: string };
+  /** Holds the answer until it settles: lets a test act while the customer is being answered. */
+  answerGate?: Promise<void>;
+  cancelled = false;
   private cancelListener?: () => void;
 
   constructor(
@@ -74,8 +77,14 @@ export class FakeInbound implements InboundCall {
     readonly to: string,
   ) {}
 
+  get mediaServer() {
+    return this.media.mediaDown ? undefined : 'fs-test';
+  }
+
   async answer() {
+    await this.answerGate;
     if (this.media.mediaDown) throw new Error('no media server');
+    if (this.cancelled) throw new Error('the caller cancelled');
     this.answered = new FakeLeg(this.media, `customer ${this.from}`);
     this.media.legs.push(this.answered);
     return this.answered;
@@ -90,6 +99,7 @@ export class FakeInbound implements InboundCall {
   }
 
   cancel() {
+    this.cancelled = true;
     this.cancelListener?.();
   }
 }
@@ -163,8 +173,9 @@ export class FakeTelephony implements Telephony {
   }
 
   /** A customer's INVITE arrives. */
-  call(from: string, to = '100'): FakeInbound {
+  call(from: string, to = '100', opts: { answerGate?: Promise<void> } = {}): FakeInbound {
     const call = new FakeInbound(this, from, to);
+    call.answerGate = opts.answerGate;
     this.inbound?.(call);
     return call;
   }

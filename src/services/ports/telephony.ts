@@ -36,7 +36,13 @@ export interface InboundCall {
   readonly from: string;
   /** The dialled number or user, from the Request-URI. */
   readonly to: string;
-  /** Answers into a media endpoint on the least loaded media server; headers go in the 200 OK. */
+  /**
+   * The media server answer() will use: the least loaded one when the INVITE
+   * arrived, so the room's other legs can be started there while we answer.
+   * Undefined when none is connected (answer() then fails).
+   */
+  readonly mediaServer?: string;
+  /** Answers into a media endpoint on `mediaServer`; headers go in the 200 OK. */
   answer(headers?: Record<string, string>): Promise<Leg>;
   /** Rejects before answering (e.g. 480 when nobody can ever take it, 503 when media is down). */
   reject(status: number, reason?: string): Promise<void>;
