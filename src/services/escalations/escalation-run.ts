@@ -227,11 +227,12 @@ export class EscalationRun implements SessionWatcher {
       return false;
     }
     this.expert = staff;
+    // The call's record shows the expert in the room before the escalation says so.
+    if (escalation.mode === 'blind') session.call.state = 'connected';
+    await this.deps.engine.afterStaffChange(session);
     await this.deps.events.append('escalation.joined', { ...this.ref(), expertId });
     await this.update(briefing ? 'consulting' : 'joined');
     if (!briefing) await this.deps.escalations.freeSlot(escalation.callId, escalation.id);
-    if (escalation.mode === 'blind') session.call.state = 'connected';
-    await this.deps.engine.afterStaffChange(session);
     return true;
   }
 
