@@ -132,13 +132,14 @@ export class CallEngine {
   /** The call is ours: tell the world, and queue it for the first free agent. */
   private async offered(session: CallSession, skill: string | undefined): Promise<void> {
     const { call } = session;
-    await this.deps.events.append('call.offered', {
+    // Sent first on the connection, so it is logged before call.queued; no need to wait for it.
+    const announcing = this.deps.events.append('call.offered', {
       callId: call.id,
       customer: call.customer,
       serviceNumber: call.serviceNumber,
       skill,
     });
-    await this.queue(session, 'back');
+    await Promise.all([announcing, this.queue(session, 'back')]);
   }
 
   /** Hangs a call up from the API. Returns false when this instance does not hold it. */
