@@ -92,8 +92,9 @@ export class CallEngine {
     inbound.onCancelled(() => this.background.run('caller cancelled', () => this.end(session, 'customer_hangup')));
 
     const answering = inbound.answer({ 'X-Call-Id': callId });
-    // Queue (and so hunt) while the answer is under way.
-    const queueing = this.offered(session, service.skill);
+    // Queue (and so hunt) while the answer is under way. Caught here, as it
+    // may fail before anything awaits it.
+    const queueing = this.offered(session, service.skill).catch((err: unknown) => log.error({ err, callId }, 'could not queue the call'));
     let customer: Leg;
     try {
       customer = await answering;
@@ -102,8 +103,9 @@ export class CallEngine {
         log.error({ err, callId }, 'cannot answer the call into a room');
         await inbound.reject(503, 'Media unavailable');
       }
-      await queueing;
+      // Ending first withdraws an offer already ringing; queue() undoes its own writes once it sees the end.
       await this.end(session, 'media_lost');
+      await queueing;
       return;
     }
     // The caller may have given up while we answered: the CANCEL crossed our 200.
@@ -121,8 +123,8 @@ export class CallEngine {
       Object.assign(customerLeg, { state: 'joined', memberId, joinedAt: new Date().toISOString() });
     } catch (err) {
       log.error({ err, callId }, 'customer could not join the room');
-      await queueing;
       await this.end(session, 'media_lost');
+      await queueing;
       return;
     }
     await queueing;
