@@ -417,7 +417,7 @@ describe('escalation (fake telephony, real Redis)', () => {
     const dial = phone.dial.bind(phone);
     phone.dial = (request) => {
       const placed = dial(request);
-      if (request.uri.startsWith('sip:bo@')) queueMicrotask(() => placed.answer());
+      if (request.memberName === 'bo') queueMicrotask(() => placed.answer());
       return placed;
     };
     const res = await escalate(call.id, { target: { expertId: 'bo' }, mode: 'conference', case: caseBody });

@@ -114,7 +114,8 @@ export class FakeDial implements OutboundDial {
 
   constructor(
     private readonly media: FakeTelephony,
-    readonly request: DialRequest,
+    /** The URI is '' while the request's look-up of it runs. */
+    readonly request: Omit<DialRequest, 'uri'> & { uri: string },
   ) {
     this.result = new Promise((resolve) => (this.settle = resolve));
   }
@@ -181,7 +182,15 @@ export class FakeTelephony implements Telephony {
   }
 
   dial(request: DialRequest): FakeDial {
-    const dial = new FakeDial(this, request);
+    const { uri } = request;
+    const dial = new FakeDial(this, { ...request, uri: typeof uri === 'string' ? uri : '' });
+    // Like the adapter: a look-up that finds nothing fails the dial as unavailable.
+    if (typeof uri !== 'string') {
+      void uri.then(
+        (found) => (found ? (dial.request.uri = found) : dial.fail('unavailable')),
+        () => dial.fail('unavailable'),
+      );
+    }
     this.dials.push(dial);
     return dial;
   }

@@ -51,8 +51,14 @@ export interface InboundCall {
 }
 
 export interface DialRequest {
-  /** A SIP URI: a registered contact, a desk phone on another PBX, a gateway. */
-  uri: string;
+  /**
+   * A SIP URI: a registered contact, a desk phone on another PBX, a gateway.
+   * Or its look-up, still under way: the media endpoint is made meanwhile
+   * (name the member then), and no URI fails the dial as 'unavailable'.
+   */
+  uri: string | Promise<string | undefined>;
+  /** How the room lists the member (its caller id); the URI's user when not given. */
+  memberName?: string;
   /** The media server the room lives on: the new endpoint must be there too. */
   mediaServer: string;
   /** Extra headers on the INVITE (X-Call-Id, X-Case-Id, Call-Info …). */
