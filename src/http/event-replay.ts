@@ -21,17 +21,23 @@ export async function streamEvents(
   since: string | undefined,
 ): Promise<void> {
   const from = since ?? (request.headers['last-event-id'] as string | undefined);
+  // A live event can also be in the replay (it was appended while the replay was
+  // read, and its announcement arrives after): ids only ever go up, so send each once.
+  let lastSent = from ?? '';
+  const send = (e: LoggedEvent) => {
+    if (lastSent && compareIds(e.id, lastSent) <= 0) return;
+    lastSent = e.id;
+    stream.send(e.type, e, e.id);
+  };
   let buffered: LoggedEvent[] | undefined = [];
   const stop = events.onEvent((e) => {
     if (!wanted(e)) return;
     if (buffered) buffered.push(e);
-    else stream.send(e.type, e, e.id);
+    else send(e);
   });
   const stream = openEventStream(request, reply, stop);
-  // Replay, then what arrived meanwhile, without sending anything twice.
-  let last = from ?? '';
-  if (from) for (const e of (await events.since(from)).filter(wanted)) stream.send(e.type, e, (last = e.id));
-  for (const e of buffered) if (!last || compareIds(e.id, last) > 0) stream.send(e.type, e, e.id);
+  if (from) for (const e of (await events.since(from)).filter(wanted)) send(e);
+  for (const e of buffered) send(e);
   buffered = undefined;
 }
 

@@ -42,12 +42,25 @@ export class CallStore {
 
   /** Arrival order; `front` puts the call before everyone waiting (an agent dropped it). */
   async enqueue(id: string, front: boolean): Promise<void> {
-    let score = Date.now();
-    if (front) {
-      const [, head] = await this.redis.zrange(this.queueKey, 0, 0, 'WITHSCORES');
-      score = Math.min(score, head === undefined ? score : Number(head)) - 1;
-    }
-    await this.redis.zadd(this.queueKey, score, id);
+    await this.redis.zadd(this.queueKey, await this.queueScore(front), id);
+  }
+
+  /** Writes the call's record and queues it, in one round trip (two for `front`). */
+  async saveQueued(call: Call, front: boolean): Promise<void> {
+    const score = await this.queueScore(front);
+    await this.redis
+      .multi()
+      .set(this.callKey(call.id), JSON.stringify(call))
+      .sadd(this.liveKey, call.id)
+      .zadd(this.queueKey, score, call.id)
+      .exec();
+  }
+
+  private async queueScore(front: boolean): Promise<number> {
+    const score = Date.now();
+    if (!front) return score;
+    const [, head] = await this.redis.zrange(this.queueKey, 0, 0, 'WITHSCORES');
+    return Math.min(score, head === undefined ? score : Number(head)) - 1;
   }
 
   async dequeue(id: string): Promise<void> {

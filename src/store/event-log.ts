@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type Redis from 'ioredis';
 import type { EventPayloads, EventType, LoggedEvent } from '../domain/events';
 import type { EventFeed } from '../services/ports/event-feed';
+import { LuaScripts } from './lua-scripts';
 
 const MAX_LENGTH = 1_000_000;
 
@@ -13,6 +14,7 @@ export class RedisEventLog implements EventFeed {
   private readonly streamKey: string;
   private readonly channel: string;
   private readonly emitter = new EventEmitter();
+  private readonly scripts: LuaScripts;
 
   constructor(
     private readonly redis: Redis,
@@ -21,6 +23,7 @@ export class RedisEventLog implements EventFeed {
   ) {
     this.streamKey = `${prefix}events`;
     this.channel = `${prefix}events-live`;
+    this.scripts = new LuaScripts(redis, prefix);
     this.emitter.setMaxListeners(0);
     subscriber.on('message', (channel: string, message: string) => {
       if (channel === this.channel) this.emitter.emit('event', JSON.parse(message) as LoggedEvent);
@@ -34,10 +37,9 @@ export class RedisEventLog implements EventFeed {
   async append<T extends EventType>(type: T, data: EventPayloads[T]): Promise<LoggedEvent<T>> {
     const at = new Date().toISOString();
     const json = JSON.stringify(data);
-    const id = (await this.redis.xadd(this.streamKey, 'MAXLEN', '~', MAX_LENGTH, '*', 'type', type, 'at', at, 'data', json)) as string;
-    const event: LoggedEvent<T> = { id, type, at, data };
-    await this.redis.publish(this.channel, JSON.stringify(event));
-    return event;
+    // One round trip (stream and live channel together): appends sit on the call paths.
+    const id = (await this.scripts.run('event-append', MAX_LENGTH, type, at, json)) as string;
+    return { id, type, at, data };
   }
 
   /** Events after `afterId` (exclusive), oldest first. */

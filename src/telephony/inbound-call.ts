@@ -19,6 +19,9 @@ export class SipInboundCall implements InboundCall {
   readonly sipCallId: string;
   readonly from: string;
   readonly to: string;
+  /** The media server chosen when the INVITE arrived; answer() uses it. */
+  readonly mediaServer?: string;
+  private readonly media?: MediaChannels;
   private phase: Phase = 'pending';
   private readonly cancelListeners: (() => void)[] = [];
   private readonly log: Logger;
@@ -35,6 +38,13 @@ export class SipInboundCall implements InboundCall {
     this.from = userOf(req.getParsedHeader('From').uri) ?? 'anonymous';
     this.to = userOf(req.uri) ?? '';
     this.log = log.child({ sipCallId: this.sipCallId });
+    // Chosen now, so the call's other legs can be started on it while we answer.
+    try {
+      this.media = chooseMedia();
+      this.mediaServer = this.media.name;
+    } catch {
+      // None connected: answer() asks again and fails with the reason.
+    }
     req.on('cancel', () => this.cancelled());
   }
 
@@ -46,7 +56,7 @@ export class SipInboundCall implements InboundCall {
   async answer(headers: Record<string, string> = {}): Promise<Leg> {
     if (this.phase !== 'pending') throw new CallNotPendingError(this.sipCallId, this.phase);
     if (!this.req.body) throw new MediaOperationError('answering', 'the INVITE carries no SDP offer (late offer is not supported)');
-    const media = this.chooseMedia();
+    const media = this.media ?? this.chooseMedia();
     this.phase = 'answering';
 
     let opened: OpenedEndpoint;

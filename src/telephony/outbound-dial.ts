@@ -28,6 +28,12 @@ export function endpointFromHeader(targetUri: string): string {
   return `<sip:${userOf(targetUri) ?? 'dial'}@${hostOf(targetUri) ?? 'localhost'}>`;
 }
 
+/** The same for a member named before its URI is known. */
+function memberFromHeader(request: DialRequest): string {
+  if (request.memberName) return `<sip:${request.memberName}@localhost>`;
+  return typeof request.uri === 'string' ? endpointFromHeader(request.uri) : '<sip:dial@localhost>';
+}
+
 /** A dial that could not even start (e.g. its media server is unknown). */
 export function failedDial(failure: DialFailed): OutboundDial {
   return {
@@ -77,7 +83,7 @@ export class SipOutboundDial implements OutboundDial {
     log: Logger,
     private readonly timings: DialTimings = DEFAULT_DIAL_TIMINGS,
   ) {
-    this.log = log.child({ dialUri: request.uri, mediaServer: media.name });
+    this.log = log.child({ ...(typeof request.uri === 'string' ? { dialUri: request.uri } : {}), mediaServer: media.name });
     this.result = new Promise((resolve) => (this.resolveResult = resolve));
     this.ringTimer = setTimeout(() => this.giveUp('no_answer'), request.ringTimeoutSec * 1000);
     this.ringTimer.unref();
@@ -101,9 +107,17 @@ export class SipOutboundDial implements OutboundDial {
   }
 
   private async place(): Promise<void> {
+    // The endpoint is made while the URI is still being looked up.
+    const opening = this.media.openEndpoint({ headers: { From: memberFromHeader(this.request) } });
+    let uri: string | undefined;
+    try {
+      uri = await this.request.uri;
+    } catch (err) {
+      this.log.warn({ err: errorText(err) }, 'looking up where to dial failed');
+    }
     let opened: OpenedEndpoint;
     try {
-      opened = await this.media.openEndpoint({ headers: { From: endpointFromHeader(this.request.uri) } });
+      opened = await opening;
     } catch (err) {
       this.settle({ failed: { outcome: 'failed', reason: errorText(err) } });
       return;
@@ -112,6 +126,12 @@ export class SipOutboundDial implements OutboundDial {
       await this.discard(opened);
       return;
     }
+    if (!uri) {
+      this.settle({ failed: { outcome: 'unavailable', reason: 'no reachable contact' } });
+      await this.discard(opened);
+      return;
+    }
+    if (typeof this.request.uri !== 'string') this.log.debug({ dialUri: uri }, 'dialling');
 
     // createUAC adds From/Contact to the headers and sets uri: a fresh object per call.
     const options: UacOptions = { localSdp: opened.endpoint.local.sdp, headers: { ...this.request.headers } };
@@ -119,7 +139,7 @@ export class SipOutboundDial implements OutboundDial {
 
     let dialog: Dialog;
     try {
-      dialog = await this.srf.createUAC(this.request.uri, options, {
+      dialog = await this.srf.createUAC(uri, options, {
         cbRequest: (_err, sent) => {
           this.invite = sent;
           if (this.cancelledBy) this.sendCancel();

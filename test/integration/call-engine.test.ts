@@ -163,6 +163,85 @@ describe('call engine (fake telephony, real Redis)', () => {
     expect((await state('ana')).activeClaims).toBe(0);
   });
 
+  // The hunt starts while the customer is being answered (the answer and the room take tens of ms).
+  const gate = () => {
+    let open!: () => void;
+    const promise = new Promise<void>((resolve) => (open = resolve));
+    return { promise, open };
+  };
+
+  it('call: the agent rings while the customer is still being answered; both end up in the room', async () => {
+    await start();
+    await available(agent('ana'));
+    const answering = gate();
+    const inbound = phone.call('+43111', '100', { answerGate: answering.promise });
+    const dial = await dialTo('ana');
+    expect(inbound.answered).toBeUndefined();
+    expect(dial.request.mediaServer).toBe('fs-test');
+    // The agent even answers first: they wait in the room, the customer joins them.
+    const agentLeg = dial.answer();
+    const call = await liveCall();
+    await eventually(() => expect(phone.rooms.get(call.room)).toEqual([agentLeg]));
+    answering.open();
+    await eventually(async () => expect((await t.services.calls.get(call.id))?.state).toBe('connected'));
+    await eventually(() => expect(phone.rooms.get(call.room)).toEqual([agentLeg, inbound.answered]));
+    const api = await t.app.inject({ url: `/v1/calls/${call.id}`, headers: auth(TOKENS.supervisor) });
+    await eventually(async () =>
+      expect((await t.services.calls.get(call.id))?.legs).toMatchObject([
+        { role: 'customer', state: 'joined' },
+        { role: 'agent', personId: 'ana', state: 'joined' },
+      ]),
+    );
+    expect(api.statusCode).toBe(200);
+    inbound.answered!.remoteHangup();
+    await expectNothingLeft();
+    expect(agentLeg.hungUp).toBe(true);
+  });
+
+  it('call: a caller who cancels while being answered withdraws the agent\'s ringing offer', async () => {
+    await start();
+    await available(agent('ana'));
+    const answering = gate();
+    const inbound = phone.call('+43111', '100', { answerGate: answering.promise });
+    const dial = await dialTo('ana');
+    inbound.cancel();
+    await eventually(() => expect(dial.cancelled).toBe(true));
+    answering.open();
+    await expectNothingLeft();
+    expect(inbound.rejected).toBeUndefined();
+    expect(await state('ana')).toMatchObject({ state: 'available', activeClaims: 0 });
+    expect((await t.services.events.since('0')).at(-1)).toMatchObject({ type: 'call.ended', data: { reason: 'customer_hangup' } });
+  });
+
+  it('call: an answer that fails while the agent rings is a 503, and the offer is withdrawn', async () => {
+    await start();
+    await available(agent('ana'));
+    const answering = gate();
+    const inbound = phone.call('+43111', '100', { answerGate: answering.promise });
+    const dial = await dialTo('ana');
+    phone.mediaDown = true;
+    answering.open();
+    await eventually(() => expect(inbound.rejected?.status).toBe(503));
+    expect(dial.cancelled).toBe(true);
+    phone.mediaDown = false;
+    await expectNothingLeft();
+    expect(await state('ana')).toMatchObject({ state: 'available', activeClaims: 0 });
+  });
+
+  it('call: an agent\'s answer that crosses the caller\'s CANCEL is hung up', async () => {
+    await start();
+    await available(agent('ana'));
+    const answering = gate();
+    const inbound = phone.call('+43111', '100', { answerGate: answering.promise });
+    const dial = await dialTo('ana');
+    const late = dial.answer();
+    inbound.cancel();
+    answering.open();
+    await expectNothingLeft();
+    expect(late.hungUp).toBe(true);
+    expect((await state('ana')).activeClaims).toBe(0);
+  });
+
   it('call: an agent hanging up puts the customer back at the front of the queue', async () => {
     await start();
     await available(agent('ana'));

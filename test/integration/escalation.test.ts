@@ -409,6 +409,30 @@ describe('escalation (fake telephony, real Redis)', () => {
     await expectNothingLeft();
   });
 
+  it('escalation: an expert who answers before the case is delivered joins at once; the case still reaches them first', async () => {
+    await start();
+    await available(agent('ana'), expert('bo'));
+    const { call, customer } = await connectedCall();
+    // Bo's phone answers the moment it is rung: before the run has logged the offer or pushed the case.
+    const dial = phone.dial.bind(phone);
+    phone.dial = (request) => {
+      const placed = dial(request);
+      if (request.memberName === 'bo') queueMicrotask(() => placed.answer());
+      return placed;
+    };
+    const res = await escalate(call.id, { target: { expertId: 'bo' }, mode: 'conference', case: caseBody });
+    expect(res.statusCode).toBe(202);
+    expect(res.json()).toMatchObject({ state: 'hunting', attempts: [] });
+    const { id, caseId } = res.json();
+    await eventually(async () => expect((await escalation(id)).state).toBe('joined'));
+    expect(roomOf(call.id)).toHaveLength(3);
+    expect((await escalation(id)).attempts).toMatchObject([{ expertId: 'bo', outcome: 'answered' }]);
+    expect(await eventTypes()).toEqual(['escalation.requested', 'escalation.offered', 'escalation.answered', 'escalation.joined']);
+    expect((await t.services.stores.caseStore.get(caseId))?.readers).toEqual(['ana', 'bo']);
+    customer.remoteHangup();
+    await expectNothingLeft();
+  });
+
   it('escalation: wrong requests get clear errors and change nothing', async () => {
     await start({ MAX_ROOM_SIZE: '3' });
     await available(agent('ana'), expert('bo'), expert('cy'));
@@ -514,15 +538,16 @@ describe('escalation (fake telephony, real Redis)', () => {
     await stream.waitFor((e) => e.event === 'escalation.offered');
     (await dialTo('bo')).answer();
     await stream.waitFor((e) => e.event === 'escalation.joined');
-    // The agent joining the call came first; then the escalation, the expert joining, its end.
-    expect(stream.events.map((e) => e.event)).toEqual([
-      'participant.joined',
+    // The agent's joining (replayed), then the escalation; the expert's joining runs alongside the answer.
+    const types = stream.events.map((e) => e.event);
+    expect(types[0]).toBe('participant.joined');
+    expect(types.filter((type) => type.startsWith('escalation.'))).toEqual([
       'escalation.requested',
       'escalation.offered',
       'escalation.answered',
-      'participant.joined',
       'escalation.joined',
     ]);
+    expect(types.filter((type) => type === 'participant.joined')).toHaveLength(2);
     const ids = stream.events.filter((e) => e.event.startsWith('escalation.')).map((e) => (e.data as { data: { escalationId: string } }).data.escalationId);
     expect(new Set(ids)).toEqual(new Set([id]));
     expect((await t.app.inject({ url: '/v1/events/stream', headers: auth(TOKENS.agentAna) })).statusCode).toBe(403);

@@ -66,6 +66,9 @@ export class FakeInbound implements InboundCall {
   readonly sipCallId = `sip-${nextId++}`;
   answered?: FakeLeg;
   rejected?: { status: number; reason?: string };
+  /** Holds the answer until it settles: lets a test act while the customer is being answered. */
+  answerGate?: Promise<void>;
+  cancelled = false;
   private cancelListener?: () => void;
 
   constructor(
@@ -74,8 +77,14 @@ export class FakeInbound implements InboundCall {
     readonly to: string,
   ) {}
 
+  get mediaServer() {
+    return this.media.mediaDown ? undefined : 'fs-test';
+  }
+
   async answer() {
+    await this.answerGate;
     if (this.media.mediaDown) throw new Error('no media server');
+    if (this.cancelled) throw new Error('the caller cancelled');
     this.answered = new FakeLeg(this.media, `customer ${this.from}`);
     this.media.legs.push(this.answered);
     return this.answered;
@@ -90,6 +99,7 @@ export class FakeInbound implements InboundCall {
   }
 
   cancel() {
+    this.cancelled = true;
     this.cancelListener?.();
   }
 }
@@ -104,7 +114,8 @@ export class FakeDial implements OutboundDial {
 
   constructor(
     private readonly media: FakeTelephony,
-    readonly request: DialRequest,
+    /** The URI is '' while the request's look-up of it runs. */
+    readonly request: Omit<DialRequest, 'uri'> & { uri: string },
   ) {
     this.result = new Promise((resolve) => (this.settle = resolve));
   }
@@ -164,14 +175,23 @@ export class FakeTelephony implements Telephony {
   }
 
   /** A customer's INVITE arrives. */
-  call(from: string, to = '100'): FakeInbound {
+  call(from: string, to = '100', opts: { answerGate?: Promise<void> } = {}): FakeInbound {
     const call = new FakeInbound(this, from, to);
+    call.answerGate = opts.answerGate;
     this.inbound?.(call);
     return call;
   }
 
   dial(request: DialRequest): FakeDial {
-    const dial = new FakeDial(this, request);
+    const { uri } = request;
+    const dial = new FakeDial(this, { ...request, uri: typeof uri === 'string' ? uri : '' });
+    // Like the adapter: a look-up that finds nothing fails the dial as unavailable.
+    if (typeof uri !== 'string') {
+      void uri.then(
+        (found) => (found ? (dial.request.uri = found) : dial.fail('unavailable')),
+        () => dial.fail('unavailable'),
+      );
+    }
     this.dials.push(dial);
     return dial;
   }

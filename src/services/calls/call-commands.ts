@@ -20,7 +20,7 @@ export class CallCommands {
       end: async (c) => void (await engine.endCall(c.callId, 'ended_by_staff')),
       control: (c) => conference.control(c.callId, c.legId, c.control, c.by),
       leave: (c) => conference.leave(c.callId, c.personId),
-      'escalation.start': (c) => runs.start(c.escalationId, claimOf(c)),
+      'escalation.start': (c) => runs.start(c.escalationId, claimOf(c), c.escalation && c.caseRecord ? { escalation: c.escalation, caseRecord: c.caseRecord } : undefined),
       'escalation.merge': (c) => runs.merge(c.escalationId),
       'escalation.cancel': (c) => runs.cancel(c.escalationId),
       'escalation.decline': async (c) => runs.decline(c.escalationId, c.expertId),

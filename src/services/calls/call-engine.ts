@@ -47,6 +47,16 @@ export class CallEngine {
     return [...this.sessions.keys()];
   }
 
+  /**
+   * The hunt for an agent starts as soon as the INVITE is in, on the media
+   * server the call will be answered on: the agent's phone rings while the
+   * customer is answered and joins the room. Whatever ends first wins:
+   * - the caller cancels, or the answer fails: the call ends, which withdraws
+   *   the ringing offer and releases its claim (an answer that crossed the
+   *   CANCEL is hung up);
+   * - the agent answers before the customer is in the room: they join the room
+   *   first (it appears with its first member) and the customer joins them.
+   */
   async handleInbound(inbound: InboundCall): Promise<void> {
     const log = this.deps.log.child({ sipCallId: inbound.sipCallId });
     const service = this.serviceNumberFor(inbound.to);
@@ -55,24 +65,14 @@ export class CallEngine {
       await inbound.reject(404, 'Not a service number');
       return;
     }
-    let cancelled = false;
-    inbound.onCancelled(() => (cancelled = true));
-
-    const callId = randomUUID();
-    let customer: Leg;
-    try {
-      customer = await inbound.answer({ 'X-Call-Id': callId });
-    } catch (err) {
-      log.error({ err }, 'cannot answer the call into a room');
+    const mediaServer = inbound.mediaServer;
+    if (!mediaServer) {
+      log.error('no media server is connected');
       await inbound.reject(503, 'Media unavailable');
       return;
     }
-    // The caller may have given up while we answered: the CANCEL crossed our 200.
-    if (cancelled) {
-      await customer.hangup();
-      return;
-    }
 
+    const callId = randomUUID();
     const now = new Date().toISOString();
     const call: Call = {
       id: callId,
@@ -81,15 +81,40 @@ export class CallEngine {
       serviceNumber: service.number,
       state: 'queued',
       room: `call-${callId}`,
-      mediaServer: customer.mediaServer,
+      mediaServer,
       owner: this.settings.instanceId,
       createdAt: now,
       queuedAt: now,
       legs: [],
     };
-    const session = new CallSession(call, customer);
-    const customerLeg = session.addLeg('customer', customer.id);
+    const session = new CallSession(call);
     this.sessions.set(callId, session);
+    inbound.onCancelled(() => this.background.run('caller cancelled', () => this.end(session, 'customer_hangup')));
+
+    const answering = inbound.answer({ 'X-Call-Id': callId });
+    // Queue (and so hunt) while the answer is under way. Caught here, as it
+    // may fail before anything awaits it.
+    const queueing = this.offered(session, service.skill).catch((err: unknown) => log.error({ err, callId }, 'could not queue the call'));
+    let customer: Leg;
+    try {
+      customer = await answering;
+    } catch (err) {
+      if (!session.ended) {
+        log.error({ err, callId }, 'cannot answer the call into a room');
+        await inbound.reject(503, 'Media unavailable');
+      }
+      // Ending first withdraws an offer already ringing; queue() undoes its own writes once it sees the end.
+      await this.end(session, 'media_lost');
+      await queueing;
+      return;
+    }
+    // The caller may have given up while we answered: the CANCEL crossed our 200.
+    if (session.ended) {
+      await customer.hangup();
+      await queueing;
+      return;
+    }
+    const customerLeg = session.answered(customer);
     customer.onEnded(() => this.background.run('customer hang-up', () => this.end(session, 'customer_hangup')));
 
     try {
@@ -99,17 +124,24 @@ export class CallEngine {
     } catch (err) {
       log.error({ err, callId }, 'customer could not join the room');
       await this.end(session, 'media_lost');
+      await queueing;
       return;
     }
-    if (session.ended) return;
+    await queueing;
     await this.saveCall(session);
-    await this.deps.events.append('call.offered', {
-      callId,
+  }
+
+  /** The call is ours: tell the world, and queue it for the first free agent. */
+  private async offered(session: CallSession, skill: string | undefined): Promise<void> {
+    const { call } = session;
+    // Sent first on the connection, so it is logged before call.queued; no need to wait for it.
+    const announcing = this.deps.events.append('call.offered', {
+      callId: call.id,
       customer: call.customer,
       serviceNumber: call.serviceNumber,
-      skill: service.skill,
+      skill,
     });
-    await this.queue(session, 'back');
+    await Promise.all([announcing, this.queue(session, 'back')]);
   }
 
   /** Hangs a call up from the API. Returns false when this instance does not hold it. */
@@ -161,19 +193,23 @@ export class CallEngine {
     if (session.ended) return;
     session.call.state = 'queued';
     session.call.queuedAt = new Date().toISOString();
-    await this.saveCall(session);
-    if (session.ended) return;
-    await this.deps.calls.enqueue(session.id, position === 'front');
-    // The call may have ended between the queue's read and write: take it out again.
-    if (session.ended) await this.deps.calls.dequeue(session.id);
-    await this.deps.events.append('call.queued', { callId: session.id, position });
+    await this.deps.calls.saveQueued(session.call, position === 'front');
+    // The call may have ended while the write was under way: end() removed the
+    // record and the queue entry, unless our write landed after that.
+    if (session.ended) {
+      await this.deps.calls.remove(session.id);
+      return;
+    }
     clearTimeout(session.queueTimer);
     session.queueTimer = setTimeout(
       () => this.background.run('queue timeout', () => this.queueTimedOut(session)),
       this.settings.queueMaxWaitSec * 1000,
     );
     session.queueTimer.unref();
+    // Hunt at once: the event goes out on the same connection well before any
+    // ringing it could be confused with (a claim, a look-up and a SIP round trip).
     this.kickDispatch();
+    await this.deps.events.append('call.queued', { callId: session.id, position });
   }
 
   private async dispatchOnce(): Promise<void> {
@@ -320,6 +356,11 @@ export class CallEngine {
       return;
     }
     // Hand the customer to the overflow destination: it joins the room like an agent would.
+    const customer = session.customer;
+    if (!customer) {
+      await this.end(session, 'queue_timeout');
+      return;
+    }
     const ringing = session.ringing();
     if (ringing) await this.staffLegs.release(ringing, false);
     await this.deps.calls.dequeue(session.id);
@@ -344,8 +385,8 @@ export class CallEngine {
       return;
     }
     // The room is theirs now; our part of the call is over.
-    result.answered.onEnded(() => this.background.run('overflow hang-up', () => session.customer.hangup()));
-    session.customer.onEnded(() => this.background.run('overflow hang-up', () => result.answered.hangup()));
+    result.answered.onEnded(() => this.background.run('overflow hang-up', () => customer.hangup()));
+    customer.onEnded(() => this.background.run('overflow hang-up', () => result.answered.hangup()));
     await this.end(session, 'overflowed', { keepCustomer: true });
   }
 
@@ -381,7 +422,7 @@ export class CallEngine {
       ),
     );
     for (const watcher of session.watchers) watcher.ended(reason);
-    if (!opts.keepCustomer) await session.customer.hangup();
+    if (!opts.keepCustomer) await session.customer?.hangup();
     this.sessions.delete(session.id);
     await this.deps.calls.remove(session.id);
     const durationMs = Date.now() - Date.parse(session.call.createdAt);

@@ -33,14 +33,21 @@ export class CallSession {
   readonly watchers = new Set<SessionWatcher>();
   ended = false;
   queueTimer?: NodeJS.Timeout;
+  /** The customer's leg, once answered: the hunt for an agent starts while we answer. */
+  customer?: Leg;
 
-  constructor(
-    readonly call: Call,
-    readonly customer: Leg,
-  ) {}
+  constructor(readonly call: Call) {}
 
   get id(): string {
     return this.call.id;
+  }
+
+  /** The customer's answered leg; its record goes first, whatever was rung meanwhile. */
+  answered(customer: Leg): CallLeg {
+    this.customer = customer;
+    const record: CallLeg = { id: customer.id, role: 'customer', state: 'ringing', startedAt: this.call.createdAt };
+    this.call.legs.unshift(record);
+    return record;
   }
 
   addLeg(role: LegRole, id: string, personId?: string): CallLeg {

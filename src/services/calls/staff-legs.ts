@@ -103,18 +103,20 @@ export class StaffLegs {
   }
 
   private async dial(session: CallSession, staff: StaffLeg, request: RingRequest): Promise<RingResult> {
-    const person = await this.deps.directory.get(request.personId).catch(() => undefined);
-    const uri = person && (await this.deps.contacts.uriFor(person.person));
-    if (!uri) return { failed: { outcome: 'unavailable', reason: 'no reachable contact' } };
-    // Released (call ended, offer withdrawn) while we looked the contact up.
-    if (staff.record.state === 'ended') return { failed: { outcome: 'cancelled' } };
+    // The contact is looked up while the media endpoint is made; the room lists the member by person.
+    const uri = this.deps.directory
+      .get(request.personId)
+      .then((person) => this.deps.contacts.uriFor(person.person))
+      .catch(() => undefined);
     const dial = this.deps.telephony.dial({
       uri,
+      memberName: request.personId,
       mediaServer: session.call.mediaServer,
       headers: request.headers,
       callingNumber: session.call.customer,
       ringTimeoutSec: request.ringTimeoutSec,
     });
+    // From now on release() cancels it, whatever stage it is at.
     staff.dial = dial;
     dial.onRinging(request.onRinging);
     const result = await dial.result;

@@ -203,27 +203,33 @@ export class EscalationRun implements SessionWatcher {
       onRinging: () => this.background.run('ringing event', () => this.deps.events.append('escalation.ringing', { ...this.ref(), expertId })),
     });
     this.ringing = staff;
-    await this.update('ringing');
-    await this.deliverCase(expertId, attempt);
+    // The case reaches the expert's screen while the phone rings; an answer
+    // does not wait for it (the join is what the expert hears).
+    const delivering = this.update('ringing')
+      .then(() => this.deliverCase(expertId, attempt))
+      .catch((err: unknown) => this.log.error({ err, expertId }, 'could not deliver the case to the expert'));
     const outcome = await result;
     this.ringing = undefined;
     attempt.endedAt = new Date().toISOString();
 
     if ('failed' in outcome) {
+      await delivering;
       await this.missed(staff, attempt, outcome.failed);
       return false;
     }
     attempt.outcome = 'answered';
     escalation.expertId = expertId;
-    await this.deps.events.append('escalation.answered', {
-      ...this.ref(),
-      expertId,
-      waitMs: Date.now() - Date.parse(escalation.createdAt),
-    });
+    const waitMs = Date.now() - Date.parse(escalation.createdAt);
     // In a consult the customer must not hear the briefing: hold before the expert joins.
     const briefing = escalation.mode === 'consult' || escalation.mode === 'transfer';
     if (briefing) await this.setCustomerHeld(true);
-    if (!(await this.deps.engine.staffLegs.join(session, staff))) {
+    const joining = this.deps.engine.staffLegs.join(session, staff);
+    await delivering;
+    // The expert is on the line whatever the log says: a failed append must not strand the join.
+    await this.deps.events
+      .append('escalation.answered', { ...this.ref(), expertId, waitMs })
+      .catch((err: unknown) => this.log.error({ err, expertId }, 'could not log the answer'));
+    if (!(await joining)) {
       escalation.expertId = undefined;
       if (briefing) await this.setCustomerHeld(false);
       await this.missed(staff, attempt, { outcome: 'failed', reason: 'join failed' });
@@ -231,11 +237,12 @@ export class EscalationRun implements SessionWatcher {
     }
     this.expert = staff;
     this.log.info({ expertId, mode: escalation.mode }, 'expert joined');
+    // The call's record shows the expert in the room before the escalation says so.
+    if (escalation.mode === 'blind') session.call.state = 'connected';
+    await this.deps.engine.afterStaffChange(session);
     await this.deps.events.append('escalation.joined', { ...this.ref(), expertId });
     await this.update(briefing ? 'consulting' : 'joined');
     if (!briefing) await this.deps.escalations.freeSlot(escalation.callId, escalation.id);
-    if (escalation.mode === 'blind') session.call.state = 'connected';
-    await this.deps.engine.afterStaffChange(session);
     return true;
   }
 

@@ -1,5 +1,7 @@
 import { ConflictError, NotFoundError } from '../../domain/errors';
 import { cancellable, mergeable } from '../../domain/escalation';
+import type { Case } from '../../domain/case';
+import type { Escalation } from '../../domain/escalation';
 import type { Claim } from '../../store/claim-store';
 import { BackgroundWork } from '../background-work';
 import { EscalationRun, type EscalationRunDeps } from './escalation-run';
@@ -13,11 +15,14 @@ export class EscalationRuns {
     this.background = new BackgroundWork(deps.log);
   }
 
-  /** Loads a requested escalation and starts its hunt (in the background) with the expert already claimed. */
-  async start(escalationId: string, claim: Claim): Promise<void> {
-    const escalation = await this.deps.escalations.get(escalationId);
+  /**
+   * Starts a requested escalation's hunt (in the background) with the expert
+   * already claimed; loads its records unless the request handed them over.
+   */
+  async start(escalationId: string, claim: Claim, records?: { escalation: Escalation; caseRecord: Case }): Promise<void> {
+    const escalation = records?.escalation ?? (await this.deps.escalations.get(escalationId));
     const session = escalation && this.deps.engine.session(escalation.callId);
-    const caseRecord = escalation && (await this.deps.cases.get(escalation.caseId));
+    const caseRecord = records?.caseRecord ?? (escalation && (await this.deps.cases.get(escalation.caseId)));
     if (!escalation || !session || session.ended || !caseRecord) {
       // The call ended between the request and now: nothing to hunt for.
       await this.deps.claims.releaseQuietly(claim.claimId);

@@ -160,25 +160,43 @@ export class EscalationService {
       createdAt: now.toISOString(),
       deadlineAt: new Date(now.getTime() + (body.deadlineSec ?? this.settings.deadlineSec) * 1000).toISOString(),
     };
-    await this.deps.cases.create(record);
-    await this.deps.escalations.save(escalation);
-    await this.deps.events.append('escalation.requested', {
-      escalationId: id,
+    // The records and the first dial go out together: the owner gets the
+    // records with the command, and the writes, sent first on the same Redis
+    // connection, land before anything the hunt writes or logs.
+    const writes = Promise.all([
+      this.deps.cases.create(record),
+      this.deps.escalations.save(escalation),
+      this.deps.events.append('escalation.requested', {
+        escalationId: id,
+        callId: call.id,
+        mode: body.mode,
+        caseId: record.id,
+        requestedBy: escalation.requestedBy,
+        target: body.target,
+        customerId: body.case.customer.id,
+      }),
+    ]);
+    const starting = this.deps.calls.send({
+      type: 'escalation.start',
       callId: call.id,
-      mode: body.mode,
-      caseId: record.id,
-      requestedBy: escalation.requestedBy,
-      target: body.target,
-      customerId: body.case.customer.id,
+      escalationId: id,
+      claimId: claim.claimId,
+      expertId: claim.personId,
+      escalation: structuredClone(escalation),
+      caseRecord: structuredClone(record),
     });
-    try {
-      await this.deps.calls.send({ type: 'escalation.start', callId: call.id, escalationId: id, claimId: claim.claimId, expertId: claim.personId });
-    } catch (err) {
+    const [written, started] = await Promise.allSettled([writes, starting]);
+    if (started.status === 'rejected') {
       await this.deps.claims.releaseQuietly(claim.claimId);
       await this.deps.escalations.freeSlot(call.id, id);
       await this.deps.escalations.save({ ...escalation, state: 'failed', reason: 'call_unreachable', endedAt: new Date().toISOString() });
       await this.deps.events.append('escalation.failed', { escalationId: id, callId: call.id, reason: 'call_unreachable' });
-      throw err;
+      throw started.reason;
+    }
+    if (written.status === 'rejected') {
+      // Started but not recorded: call it off rather than run an escalation nobody can see.
+      await this.deps.calls.send({ type: 'escalation.cancel', callId: call.id, escalationId: id }).catch(() => undefined);
+      throw written.reason;
     }
     return escalation;
   }

@@ -1,3 +1,5 @@
+import type { Case } from '../../domain/case';
+import type { Escalation } from '../../domain/escalation';
 import type { MemberControl } from './telephony';
 
 /** What one instance asks of the instance that owns a call (its dialogs and media live there). */
@@ -6,7 +8,16 @@ export type CallCommand =
   | { type: 'end'; callId: string }
   | { type: 'control'; callId: string; legId: string; control: MemberControl; by: string }
   | { type: 'leave'; callId: string; personId: string }
-  | { type: 'escalation.start'; callId: string; escalationId: string; claimId: string; expertId: string }
+  | {
+      type: 'escalation.start';
+      callId: string;
+      escalationId: string;
+      claimId: string;
+      expertId: string;
+      /** The records as created, so the owner need not read them back before dialling. */
+      escalation?: Escalation;
+      caseRecord?: Case;
+    }
   | { type: 'escalation.merge'; callId: string; escalationId: string }
   | { type: 'escalation.cancel'; callId: string; escalationId: string }
   | { type: 'escalation.decline'; callId: string; escalationId: string; expertId: string };

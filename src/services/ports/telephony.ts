@@ -36,7 +36,13 @@ export interface InboundCall {
   readonly from: string;
   /** The dialled number or user, from the Request-URI. */
   readonly to: string;
-  /** Answers into a media endpoint on the least loaded media server; headers go in the 200 OK. */
+  /**
+   * The media server answer() will use: the least loaded one when the INVITE
+   * arrived, so the room's other legs can be started there while we answer.
+   * Undefined when none is connected (answer() then fails).
+   */
+  readonly mediaServer?: string;
+  /** Answers into a media endpoint on `mediaServer`; headers go in the 200 OK. */
   answer(headers?: Record<string, string>): Promise<Leg>;
   /** Rejects before answering (e.g. 480 when nobody can ever take it, 503 when media is down). */
   reject(status: number, reason?: string): Promise<void>;
@@ -45,8 +51,14 @@ export interface InboundCall {
 }
 
 export interface DialRequest {
-  /** A SIP URI: a registered contact, a desk phone on another PBX, a gateway. */
-  uri: string;
+  /**
+   * A SIP URI: a registered contact, a desk phone on another PBX, a gateway.
+   * Or its look-up, still under way: the media endpoint is made meanwhile
+   * (name the member then), and no URI fails the dial as 'unavailable'.
+   */
+  uri: string | Promise<string | undefined>;
+  /** How the room lists the member (its caller id); the URI's user when not given. */
+  memberName?: string;
   /** The media server the room lives on: the new endpoint must be there too. */
   mediaServer: string;
   /** Extra headers on the INVITE (X-Call-Id, X-Case-Id, Call-Info …). */

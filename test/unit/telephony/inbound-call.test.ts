@@ -44,6 +44,14 @@ describe('SipInboundCall', () => {
     expect([call.from, call.to, call.sipCallId]).toEqual(['5551234', '2000', 'call-abc']);
   });
 
+  it('chooses its media server when the INVITE arrives and answers on it', async () => {
+    const { media, uas, call } = setup();
+    expect(call.mediaServer).toBe(media.name);
+    const answering = call.answer();
+    uas.resolve(new FakeDialog());
+    expect((await answering).mediaServer).toBe(media.name);
+  });
+
   it('answers: endpoint on the caller\'s offer, 200 OK with the endpoint\'s answer and our headers', async () => {
     const { media, uas, srf, call } = setup();
     const answering = call.answer({ 'X-Call-Id': 'c-1' });
@@ -95,6 +103,7 @@ describe('SipInboundCall', () => {
       { createUAS: jest.fn() },
       silentLog,
     );
+    expect(noMedia.mediaServer).toBeUndefined();
     await expect(noMedia.answer()).rejects.toBeInstanceOf(MediaUnavailableError);
     await noMedia.reject(503);
     expect(res.send).toHaveBeenCalledWith(503);

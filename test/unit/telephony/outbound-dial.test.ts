@@ -36,6 +36,39 @@ describe('SipOutboundDial', () => {
     expect(media.endpoints[0]?.modify).toHaveBeenCalledWith('v=0 answer-from-phone');
   });
 
+  describe('with the URI still being looked up', () => {
+    it('makes the endpoint meanwhile, named after the member, and dials the URI found', async () => {
+      const lookup = deferred<string | undefined>();
+      const { media, uac } = setup({ uri: lookup.promise, memberName: 'bo' });
+      await flush();
+      expect(media.openOptions[0]?.headers).toEqual({ From: '<sip:bo@localhost>' });
+      expect(uac.calls).toHaveLength(0);
+      lookup.resolve('sip:expert-bo@10.0.0.7:5060');
+      await flush();
+      expect(uac.last.uri).toBe('sip:expert-bo@10.0.0.7:5060');
+    });
+
+    it('fails as unavailable when nothing is found, and frees the endpoint', async () => {
+      const { media, uac, dial } = setup({ uri: Promise.resolve(undefined), memberName: 'bo' });
+      expect(await dial.result).toEqual({ failed: { outcome: 'unavailable', reason: 'no reachable contact' } });
+      await flush();
+      expect(uac.calls).toHaveLength(0);
+      expect(media.endpoints[0]?.destroy).toHaveBeenCalled();
+      expect(media.released).toEqual([media.endpoints[0]?.uuid]);
+    });
+
+    it('a cancel during the look-up sends nothing and frees the endpoint', async () => {
+      const lookup = deferred<string | undefined>();
+      const { media, uac, dial } = setup({ uri: lookup.promise, memberName: 'bo' });
+      dial.cancel();
+      expect(await dial.result).toEqual({ failed: { outcome: 'cancelled' } });
+      lookup.resolve('sip:expert-bo@10.0.0.7:5060');
+      await flush();
+      expect(uac.calls).toHaveLength(0);
+      expect(media.endpoints[0]?.destroy).toHaveBeenCalled();
+    });
+  });
+
   it('gives createUAC a fresh options object (srf mutates it) with the request headers and calling number', async () => {
     const { uac, request } = setup();
     await flush();
