@@ -23,7 +23,7 @@ import Redis from 'ioredis';
 import { openSse } from '../test/support/sse-client';
 import { EslClient } from '../test/e2e/support/esl';
 import { E2E_SETTINGS } from '../test/e2e/support/live-service';
-import { liveStackFromEnv, unreachableParts } from '../test/e2e/support/live-stack';
+import { liveStackFromEnv, stackSettings, unreachableParts } from '../test/e2e/support/live-stack';
 import { SippPhone, stopAllPhones } from '../test/e2e/support/sipp-phone';
 import { percentile } from './stats';
 
@@ -62,14 +62,7 @@ async function startService(stack: ReturnType<typeof liveStackFromEnv>, prefix: 
       PORT: String(port),
       LOG_LEVEL: 'warn',
       AUTH_TOKENS_FILE: tokens,
-      REDIS_URL: stack.redisUrl,
-      REDIS_KEY_PREFIX: prefix,
-      DRACHTIO_HOST: stack.drachtio.host,
-      DRACHTIO_PORT: String(stack.drachtio.port),
-      DRACHTIO_SECRET: stack.drachtio.secret,
-      FREESWITCH_SERVERS: `${stack.freeswitch.host}:${stack.freeswitch.port}`,
-      FREESWITCH_SECRET: stack.freeswitch.secret,
-      FREESWITCH_LISTEN_ADDRESS: process.env.FREESWITCH_LISTEN_ADDRESS ?? '127.0.0.1',
+      ...stackSettings(stack, prefix),
       INSTANCE_ID: 'bench',
     },
   });

@@ -8,7 +8,7 @@ import { composeApp, composeServices } from '../../../src/compose';
 import { settingsSchema, toConfig } from '../../../src/config/schema';
 import { TokenRegistry } from '../../../src/http/auth';
 import { DrachtioTelephony } from '../../../src/telephony';
-import type { LiveStack } from './live-stack';
+import { type LiveStack, stackSettings } from './live-stack';
 
 // The service under test: started in-process on the live stack (the real
 // DrachtioTelephony, a Redis key prefix of its own), or the one at
@@ -90,15 +90,7 @@ export async function startLiveService(stack: LiveStack, logFile: string): Promi
       ...E2E_SETTINGS,
       AUTH_TOKENS_FILE: 'unused',
       LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'debug',
-      REDIS_URL: stack.redisUrl,
-      REDIS_KEY_PREFIX: prefix,
-      DRACHTIO_HOST: stack.drachtio.host,
-      DRACHTIO_PORT: String(stack.drachtio.port),
-      DRACHTIO_SECRET: stack.drachtio.secret,
-      FREESWITCH_SERVERS: `${stack.freeswitch.host}:${stack.freeswitch.port}`,
-      FREESWITCH_SECRET: stack.freeswitch.secret,
-      // FreeSWITCH connects back here for every endpoint; loopback unless told otherwise.
-      FREESWITCH_LISTEN_ADDRESS: process.env.FREESWITCH_LISTEN_ADDRESS ?? '127.0.0.1',
+      ...stackSettings(stack, prefix),
       FREESWITCH_PROFILE: process.env.FREESWITCH_PROFILE ?? 'drachtio_mrf',
       PUBLIC_BASE_URL: 'http://e2e.invalid',
       INSTANCE_ID: `e2e-${process.pid}`,

@@ -84,3 +84,18 @@ export async function unreachableParts(stack: LiveStack): Promise<string | undef
   const failed = problems.filter(Boolean);
   return failed.length > 0 ? failed.join(', ') : undefined;
 }
+
+/** The service's settings for this stack, under its own key prefix. */
+export function stackSettings(stack: LiveStack, prefix: string): Record<string, string> {
+  return {
+    REDIS_URL: stack.redisUrl,
+    REDIS_KEY_PREFIX: prefix,
+    DRACHTIO_HOST: stack.drachtio.host,
+    DRACHTIO_PORT: String(stack.drachtio.port),
+    DRACHTIO_SECRET: stack.drachtio.secret,
+    FREESWITCH_SERVERS: `${stack.freeswitch.host}:${stack.freeswitch.port}`,
+    FREESWITCH_SECRET: stack.freeswitch.secret,
+    // FreeSWITCH connects back here for every endpoint; loopback unless told otherwise.
+    FREESWITCH_LISTEN_ADDRESS: process.env.FREESWITCH_LISTEN_ADDRESS ?? '127.0.0.1',
+  };
+}

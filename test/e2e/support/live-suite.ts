@@ -1,3 +1,4 @@
+import { eventually as retry } from '../../support/eventually';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -75,18 +76,9 @@ const slug = (name: string) =>
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Retries until the check passes or the time is up; the last error explains. */
-export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 5000, everyMs = 50): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await sleep(everyMs);
-    }
-  }
-}
+/** As test/support's, with the longer default and slower polling a live stack needs. */
+export const eventually = <T>(check: () => T | Promise<T>, timeoutMs = 5000, everyMs = 50): Promise<T> =>
+  retry(check, timeoutMs, everyMs);
 
 /** Sets up the service for the file (beforeAll) and a fresh context per test (beforeEach/afterEach). */
 export function liveSuite() {
