@@ -32,7 +32,6 @@ import { FetchWebhookTransport } from './http/webhook-transport';
 import { CaseStore } from './store/case-store';
 import { EscalationStore } from './store/escalation-store';
 import { RedisScreenFeed } from './store/screen-feed';
-import type { WebhookTransport } from './services/ports/webhook-transport';
 import { ContactRecorder } from './services/contacts/contact-recorder';
 import { CustomerHistory } from './services/contacts/customer-history';
 import { WrapUpService } from './services/contacts/wrap-up-service';
@@ -71,7 +70,6 @@ export interface Connections {
 
 export interface Adapters {
   telephony?: Telephony;
-  webhookTransport?: WebhookTransport;
 }
 
 /** Stores and services; with telephony, also the call engine and the registrar. */
@@ -99,7 +97,7 @@ export async function composeServices(config: Config, conn: Connections, log: Lo
     queueLength: () => callStore.queueLength(),
     health,
   });
-  const webhooks = new WebhookSender(config.webhooks, adapters.webhookTransport ?? new FetchWebhookTransport(), log);
+  const webhooks = new WebhookSender(config.webhooks, new FetchWebhookTransport(), log);
   const events = new WebhookedEventFeed(new ObservedEventFeed(eventLog, metrics), webhooks);
   // An offer's webhook carries the escalation and its case: the CRM opens it while the expert's phone rings.
   events.extras = async (event) => {
