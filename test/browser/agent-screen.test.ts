@@ -1,6 +1,5 @@
 import { screenshot, signIn } from '../support/browser';
 import { ANA, BO, CY, consoleTest } from '../support/console-app';
-import { describeWhenServed } from '../support/contract-routes';
 import { eventually } from '../support/eventually';
 import { auth, TOKENS } from '../support/test-app';
 
@@ -148,7 +147,7 @@ describe('agent screen (headless Chromium, real app)', () => {
     });
   });
 
-  describeWhenServed(['escalate', 'personStream'])('with the escalation API', () => {
+  describe('with the escalation API', () => {
     it('shows the escalation progress: ringing the expert, then joined', async () => {
       await c.app.setPresence('ana', 'available', TOKENS.agentAna);
       await c.app.setPresence('bo', 'available', TOKENS.expertBo);

@@ -1,6 +1,5 @@
 import { screenshot, signIn } from '../support/browser';
 import { ANA, BO, consoleTest } from '../support/console-app';
-import { describeWhenServed } from '../support/contract-routes';
 import { eventually } from '../support/eventually';
 import { auth, TOKENS } from '../support/test-app';
 
@@ -27,7 +26,7 @@ describe('expert screen (headless Chromium, real app)', () => {
     await screenshot(c.page, 'expert-idle');
   });
 
-  describeWhenServed(['escalate', 'personStream'])('with the escalation API', () => {
+  describe('with the escalation API', () => {
     it('pops the case with a Decline button when an agent escalates to me', async () => {
       await c.app.setPresence('ana', 'available', TOKENS.agentAna);
       await c.app.setPresence('bo', 'available', TOKENS.expertBo);

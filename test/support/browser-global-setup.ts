@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { buildWeb } from '../../scripts/build-web';
-import { probeContractRoutes, recordContractRoutes } from './contract-routes';
 import startRedis from './redis-global-setup';
 import { CHROMIUM } from './browser';
 
@@ -9,5 +8,4 @@ export default async function setup(): Promise<void> {
   if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium`);
   await startRedis();
   await buildWeb();
-  recordContractRoutes(await probeContractRoutes());
 }
