@@ -98,13 +98,12 @@ export async function composeServices(config: Config, conn: Connections, log: Lo
     health,
   });
   const webhooks = new WebhookSender(config.webhooks, new FetchWebhookTransport(), log);
-  const events = new WebhookedEventFeed(new ObservedEventFeed(eventLog, metrics), webhooks);
   // An offer's webhook carries the escalation and its case: the CRM opens it while the expert's phone rings.
-  events.extras = async (event) => {
+  const events = new WebhookedEventFeed(new ObservedEventFeed(eventLog, metrics), webhooks, async (event) => {
     if (event.type !== 'escalation.offered') return {};
     const escalation = await escalationStore.get((event.data as { escalationId: string }).escalationId);
     return { escalation, case: escalation && (await caseStore.get(escalation.caseId)) };
-  };
+  });
 
   const directory = new DirectoryService(people);
   const presence = new PresenceService(people, presenceStore, {

@@ -38,8 +38,6 @@ export interface Call {
   createdAt: string;
   queuedAt?: string;
   answeredAt?: string;
-  /** The case the agent built for an escalation, once there is one. */
-  caseId?: string;
   legs: CallLeg[];
 }
 

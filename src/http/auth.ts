@@ -58,8 +58,8 @@ export const requireRole =
   };
 
 /** Staff managers act on anyone; everyone else only on their own person. */
-export function requireSelfOrManager(request: FastifyRequest, personId: string): 'self' | 'supervisor' {
+export function requireSelfOrManager(request: FastifyRequest, personId: string, what: string): 'self' | 'supervisor' {
   if (isStaffManager(request.principal)) return request.principal.personId === personId ? 'self' : 'supervisor';
   if (request.principal.personId === personId) return 'self';
-  throw new ForbiddenError(`a ${request.principal.role} may change only their own presence`);
+  throw new ForbiddenError(`${request.principal.role} tokens may ${what}`);
 }

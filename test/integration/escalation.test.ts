@@ -565,6 +565,8 @@ describe('escalation (fake telephony, real Redis)', () => {
     expect((await read(TOKENS.agentAna)).json()).toMatchObject({ id: caseId, callId: call.id, customer: caseBody.customer, fields: caseBody.fields });
     await eventually(async () => expect((await read(TOKENS.expertBo)).statusCode).toBe(200));
     expect((await read(TOKENS.expertCy)).statusCode).toBe(403);
+    const othersScreen = await t.app.inject({ url: '/v1/experts/bo/stream', headers: auth(TOKENS.expertCy) });
+    expect(othersScreen.json()).toMatchObject({ error: 'forbidden', message: 'expert tokens may read only their own screen stream' });
     expect((await read(TOKENS.supervisor)).statusCode).toBe(200);
 
     const screen = await openSse(`${await baseUrl()}/v1/experts/bo/stream`, TOKENS.expertBo);

@@ -37,7 +37,7 @@ export const presenceRoutes: FastifyPluginAsyncZod<Deps> = async (app, { presenc
       },
     },
     async (request) => {
-      const actor = requireSelfOrManager(request, request.params.id);
+      const actor = requireSelfOrManager(request, request.params.id, 'change only their own presence');
       const { state, reason } = request.body;
       return toPersonView(await presence.set(request.params.id, state, reason, actor));
     },

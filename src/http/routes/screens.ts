@@ -20,7 +20,7 @@ export const screenRoutes: FastifyPluginAsyncZod<{ screens: ScreenFeed; events: 
       },
     },
     async (request, reply) => {
-      requireSelfOrManager(request, request.params.id);
+      requireSelfOrManager(request, request.params.id, 'read only their own screen stream');
       const stream = openEventStream(request, reply, () => stop());
       const stop = screens.subscribe(request.params.id, (m) => stream.send(m.kind, m.data));
     },

@@ -33,7 +33,6 @@ export class EscalationRuns {
       }
       throw new NotFoundError('call', escalation?.callId ?? escalationId);
     }
-    session.call.caseId = escalation.caseId;
     const run = new EscalationRun(escalation, session, caseRecord, this.deps, this.background, (r) => this.runs.delete(r.id));
     this.runs.set(run.id, run);
     this.background.run('escalation', () => run.start(claim));

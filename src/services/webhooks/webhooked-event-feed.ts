@@ -11,11 +11,10 @@ export type WebhookExtras = (event: LoggedEvent) => Promise<Record<string, unkno
  * deliver one event twice.
  */
 export class WebhookedEventFeed implements EventFeed {
-  extras: WebhookExtras = async () => ({});
-
   constructor(
     private readonly inner: EventFeed,
     private readonly sender: WebhookSender,
+    private readonly extras: WebhookExtras,
   ) {}
 
   async append<T extends EventType>(type: T, data: EventPayloads[T]): Promise<LoggedEvent<T>> {
