@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { InvalidInputError } from '../domain/errors';
 import { compareForGlance, type SkillRequirement, speaks } from '../domain/matching';
 import { type Person, type PersonPatch, applyPatch, levelOf, personInputSchema } from '../domain/person';
-import type { PersonRecord, PresenceState } from '../domain/presence';
+import { isClaimable, type PersonRecord, type PresenceState } from '../domain/presence';
 import type { PeopleStore } from '../store/people-store';
 
 export interface DirectoryFilter {
@@ -47,7 +47,9 @@ export class DirectoryService {
         (!role || person.roles.includes(role)) &&
         (!filter.skill || levelOf(person, filter.skill) >= minLevel) &&
         (!filter.language || speaks(person.languages, filter.language)) &&
-        (!filter.state || presence.state === filter.state),
+        (!filter.state || presence.state === filter.state) &&
+        // The available sets still hold people whose claims fill their limit.
+        (!filter.available || isClaimable(presence.state, presence.activeClaims, person.maxConcurrentCalls)),
     );
     const skills: SkillRequirement[] = filter.skill ? [{ name: filter.skill, minLevel }] : [];
     return filter.available

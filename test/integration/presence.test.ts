@@ -56,12 +56,15 @@ describe('presence', () => {
       await t.services.presence.set(id, 'available', '', 'self');
       await new Promise((r) => setTimeout(r, 3));
     }
-    await t.services.claims.claim({ role: 'expert', skills: [], exclude: ['cy', 'bo'] });
+    const claim = await t.services.claims.claim({ role: 'expert', skills: [], exclude: ['cy', 'bo'] });
     const res = await t.app.inject({ url: '/v1/experts?available=true&skill=billing', headers: auth(TOKENS.agentAna) });
     expect(res.json().items.map((p: { id: string }) => p.id)).toEqual(['cy', 'bo']);
+    await t.services.claims.release(claim.claimId);
+    const freed = await t.app.inject({ url: '/v1/experts?available=true&skill=billing', headers: auth(TOKENS.agentAna) });
+    expect(freed.json().items.map((p: { id: string }) => p.id)).toEqual(['dee', 'cy', 'bo']);
     await t.services.presence.set('cy', 'away', '', 'self');
     const later = await t.app.inject({ url: '/v1/experts?available=true', headers: auth(TOKENS.agentAna) });
-    expect(later.json().items.map((p: { id: string }) => p.id)).toEqual(['bo']);
+    expect(later.json().items.map((p: { id: string }) => p.id)).toEqual(['bo', 'dee']);
   });
 
   it('turns a silent console away, then offline; a heartbeat brings it back from away', async () => {

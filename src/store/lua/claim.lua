@@ -14,44 +14,51 @@ end
 
 -- Scan the smallest of the asked-for sets; check the rest per candidate.
 local driving = P .. 'avail:' .. role
-local smallest = nil
-for _, s in ipairs(skills) do
-  local key = P .. 'avail:' .. role .. ':' .. s.name
-  local size = redis.call('ZCARD', key)
-  if smallest == nil or size < smallest then smallest, driving = size, key end
-end
-
-local function matches(id)
-  if string.find(exclude, ',' .. id .. ',', 1, true) then return false end
-  local f = redis.call('HMGET', person_key(id), 'skills', 'langs')
-  if lang ~= '' and not string.find(f[2] or '', ',' .. lang .. ',', 1, true) then return false end
+if #skills == 1 then driving = driving .. ':' .. skills[1].name end
+if #skills > 1 then
+  local smallest = nil
   for _, s in ipairs(skills) do
-    local _, stop = string.find(f[1] or '', ',' .. s.name .. '=', 1, true)
-    if not stop or tonumber(string.sub(f[1], stop + 1, stop + 1)) < s.min then return false end
+    local key = P .. 'avail:' .. role .. ':' .. s.name
+    local size = redis.call('ZCARD', key)
+    if smallest == nil or size < smallest then smallest, driving = size, key end
   end
-  return true
 end
 
-local chosen = nil
+-- The person's fields (as read_person, then langs) when they match, else nil.
+local function matches(id)
+  if string.find(exclude, ',' .. id .. ',', 1, true) then return nil end
+  local f = redis.call('HMGET', person_key(id), 'roles', 'skills', 'state', 'load', 'max', 'idleMs', 'reason',
+    'sinceMs', 'langs')
+  if tonumber(f[4]) >= tonumber(f[5]) then return nil end
+  if lang ~= '' and not string.find(f[9] or '', ',' .. lang .. ',', 1, true) then return nil end
+  for _, s in ipairs(skills) do
+    local _, stop = string.find(f[2] or '', ',' .. s.name .. '=', 1, true)
+    if not stop or tonumber(string.sub(f[2], stop + 1, stop + 1)) < s.min then return nil end
+  end
+  return f
+end
+
+local chosen, f = nil, nil
 if only ~= '' then
-  -- One named person: claimable only while in the role's available set.
-  if redis.call('ZSCORE', P .. 'avail:' .. role, only) and matches(only) then chosen = only end
+  -- One named person: only while in the role's available set and below their limit.
+  if redis.call('ZSCORE', P .. 'avail:' .. role, only) then chosen, f = only, matches(only) end
 else
   local batch, offset = 16, 0
   repeat
     local ids = redis.call('ZRANGE', driving, offset, offset + batch - 1)
     for _, id in ipairs(ids) do
-      if matches(id) then chosen = id break end
+      chosen, f = id, matches(id)
+      if f then break end
     end
     offset = offset + batch
-  until chosen or #ids < batch
+  until f or #ids < batch
 end
-if not chosen then return nil end
+if not f then return nil end
 
 local expires = now + lease
 redis.call('HSET', P .. 'claim:' .. claim_id, 'personId', chosen, 'role', role,
   'createdMs', now, 'expiresMs', expires, 'meta', meta)
 redis.call('ZADD', P .. 'leases', expires, claim_id)
-redis.call('HINCRBY', person_key(chosen), 'load', 1)
-settle(chosen)
+f[4] = redis.call('HINCRBY', person_key(chosen), 'load', 1)
+announce(chosen, f)
 return { chosen, expires }

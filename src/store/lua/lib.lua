@@ -2,10 +2,13 @@
 -- A person is kept in hash P..'person:'..id with the fields matching needs:
 --   roles ",agent,expert,"  skills ",billing=3,tv=2,"  langs ",de-at,de,en,"
 --   max, load (claims held), state, reason, sinceMs, idleMs, profile (JSON).
--- While claimable, a person sits in sorted sets scored by idleMs (longest idle
--- first): P..'avail:'..role, and P..'avail:'..role..':'..skill for each skill.
--- One set per skill (not per level) keeps a claim's index upkeep small; the
--- claim checks levels per candidate instead.
+-- While their state lets them take a call, a person sits in sorted sets scored
+-- by idleMs (longest idle first): P..'avail:'..role, and
+-- P..'avail:'..role..':'..skill for each skill. One set per skill (not per
+-- level), and claims do not move anyone in or out: a claim checks levels and
+-- load (claims held against max) per candidate instead. That keeps a claim and
+-- its release to a few commands; the price is skipping people who hold a claim
+-- and have not gone busy yet.
 local P = ARGV[1]
 
 local function now_ms()
@@ -26,8 +29,7 @@ local function each_skill(csv, fn)
   end)
 end
 
-local function claimable(state, load, max)
-  if load >= max then return false end
+local function indexable(state, max)
   return state == 'available' or (state == 'busy' and max > 1)
 end
 
@@ -37,7 +39,7 @@ end
 
 -- Puts a person in (or takes them out of) every index, given their fields.
 local function set_indexed(id, f, on)
-  local add = on and claimable(f[3], tonumber(f[4]), tonumber(f[5]))
+  local add = on and indexable(f[3], tonumber(f[5]))
   each_item(f[1], function(role)
     local base = P .. 'avail:' .. role
     if add then redis.call('ZADD', base, f[6], id) else redis.call('ZREM', base, id) end
@@ -48,30 +50,40 @@ local function set_indexed(id, f, on)
   end)
 end
 
--- After any change to a person: indexes follow their claimability (roles and
--- skills unchanged; a profile change clears the old ones first), and the
--- change goes out on one channel so every instance's streams see it.
-local function settle(id, extra)
-  local f = read_person(id)
-  if not f[1] then return end
-  set_indexed(id, f, true)
+-- A person's presence goes out on one channel so every instance's streams see it.
+local function announce(id, f, extra)
   local event = { personId = id, state = f[3], reason = f[7], sinceMs = tonumber(f[8]),
     idleMs = tonumber(f[6]), activeClaims = tonumber(f[4]) }
   for k, v in pairs(extra or {}) do event[k] = v end
   redis.call('PUBLISH', P .. 'presence', cjson.encode(event))
 end
 
--- Releases one claim; the person's index follows their lowered load.
+-- After a change of state or profile: indexes follow the state (roles and
+-- skills unchanged; a profile change clears the old ones first), then announce.
+local function settle(id, extra)
+  local f = read_person(id)
+  if not f[1] then return end
+  set_indexed(id, f, true)
+  announce(id, f, extra)
+end
+
+-- Releases one claim: the person's load goes down by one.
 local function release_claim(claim_id)
   local ckey = P .. 'claim:' .. claim_id
   local person = redis.call('HGET', ckey, 'personId')
   if not person then return nil end
   redis.call('DEL', ckey)
   redis.call('ZREM', P .. 'leases', claim_id)
-  -- A person deleted meanwhile has no hash left to count down.
-  if redis.call('HEXISTS', person_key(person), 'load') == 1 then
-    if redis.call('HINCRBY', person_key(person), 'load', -1) < 0 then redis.call('HSET', person_key(person), 'load', 0) end
-    settle(person)
+  -- A person deleted meanwhile has no hash left to count down. Their indexes
+  -- do not depend on load, so only the announcement follows.
+  local f = read_person(person)
+  if f[1] then
+    f[4] = redis.call('HINCRBY', person_key(person), 'load', -1)
+    if f[4] < 0 then
+      redis.call('HSET', person_key(person), 'load', 0)
+      f[4] = 0
+    end
+    announce(person, f)
   end
   return person
 end
