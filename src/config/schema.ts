@@ -49,6 +49,7 @@ export const settingsSchema = z.object({
   FREESWITCH_SECRET: z.string().default('ClueCon'),
   FREESWITCH_LISTEN_ADDRESS: optionalString,
   FREESWITCH_PROFILE: z.string().min(1).default('drachtio_mrf'),
+  FREESWITCH_STANDBY_ENDPOINTS: z.coerce.number().int().min(0).max(100).default(4),
 
   AUTH_TOKENS_FILE: z.string({ error: 'is required: the file of API tokens and their roles' }).min(1),
   PEOPLE_FILE: optionalString,
@@ -105,6 +106,8 @@ export interface Config {
     secret: string;
     listenAddress?: string;
     profile: string;
+    /** Ready-made endpoints kept per server for outbound dials. */
+    standbyEndpoints: number;
   };
   authTokensFile: string;
   peopleFile?: string;
@@ -173,6 +176,7 @@ export function toConfig(s: Settings): Config {
       secret: s.FREESWITCH_SECRET,
       listenAddress: s.FREESWITCH_LISTEN_ADDRESS,
       profile: s.FREESWITCH_PROFILE,
+      standbyEndpoints: s.FREESWITCH_STANDBY_ENDPOINTS,
     },
     authTokensFile: s.AUTH_TOKENS_FILE,
     peopleFile: s.PEOPLE_FILE,

@@ -147,6 +147,9 @@ export interface Endpoint {
   destroy(): Promise<void>;
   /** FreeSWITCH hung the channel up, or its event socket closed. */
   on(event: 'destroy', listener: () => void): this;
+  off(event: 'destroy', listener: () => void): this;
+  /** Runs a dialplan application on the channel; resolves when it completes. */
+  execute(app: string, arg: string): Promise<unknown>;
 }
 
 export interface CreateEndpointOptions {

@@ -111,8 +111,9 @@ export class DrachtioTelephony implements Telephony {
   }
 
   async close(): Promise<void> {
+    // Standby endpoints are hung up over SIP: before drachtio goes.
+    await this.media.close();
     this.signalling.close();
-    this.media.close();
   }
 
   private invite(req: SipRequest, res: SipResponse): void {

@@ -7,6 +7,8 @@ import { DeadlineError, withDeadline } from './deadline';
 import { errorText, MediaOperationError, MediaUnavailableError } from './errors';
 import { probeMediaServer } from './esl-probe';
 import { LoadCounter, leastLoaded, parseSessionCount } from './media-load';
+import { nameStandbyEndpoint, STANDBY_FROM, StandbyEndpoints } from './standby-endpoints';
+import { endEndpoint } from './teardown';
 
 export interface MediaServerTimings {
   probeMs: number;
@@ -16,6 +18,10 @@ export interface MediaServerTimings {
   sampleEveryMs: number;
   apiMs: number;
   createEndpointMs: number;
+  /** Hanging up an endpoint nobody took. */
+  hangupMs: number;
+  standbyRetryMs: number;
+  standbyMaxIdleMs: number;
 }
 
 export const DEFAULT_MEDIA_TIMINGS: MediaServerTimings = {
@@ -28,7 +34,11 @@ export const DEFAULT_MEDIA_TIMINGS: MediaServerTimings = {
   apiMs: 3000,
   // fsmrf waits 4 s for FreeSWITCH's outbound event-socket connection.
   createEndpointMs: 6000,
+  hangupMs: 3000,
+  standbyRetryMs: 2000,
+  standbyMaxIdleMs: 10 * 60_000,
 };
+
 
 /** An endpoint and the release of the channel it holds in the load count. */
 export interface OpenedEndpoint {
@@ -52,6 +62,7 @@ export class MediaServerLink implements MediaChannels {
   readonly name: string;
   private state: ConnectionState = 'connecting';
   private ms?: MediaServer;
+  private standby?: StandbyEndpoints;
   private readonly channels = new LoadCounter();
   private retryDelayMs: number;
   private retryTimer?: NodeJS.Timeout;
@@ -91,8 +102,16 @@ export class MediaServerLink implements MediaChannels {
     void this.connect();
   }
 
+  /** A new endpoint; one that makes an offer comes ready-made from the standby ones when it can. */
   async openEndpoint(opts: CreateEndpointOptions): Promise<OpenedEndpoint> {
     const ms = this.server();
+    const standby = opts.remoteSdp ? undefined : this.standby?.take();
+    if (!standby) return this.createEndpoint(ms, opts);
+    nameStandbyEndpoint(standby.endpoint, opts.headers?.From, this.log);
+    return standby;
+  }
+
+  private async createEndpoint(ms: MediaServer, opts: CreateEndpointOptions): Promise<OpenedEndpoint> {
     const release = this.channels.opened();
     const creating = ms.createEndpoint(opts);
     try {
@@ -109,16 +128,23 @@ export class MediaServerLink implements MediaChannels {
     }
   }
 
+  private async discard(opened: OpenedEndpoint): Promise<void> {
+    await endEndpoint(opened.endpoint, this.timings.hangupMs, this.log);
+    opened.release();
+  }
+
   async api(command: string): Promise<string> {
     const ms = this.server();
     return withDeadline(ms.api(command), this.timings.apiMs, () => new MediaOperationError(command, 'no reply in time'));
   }
 
-  close(): void {
+  /** Hangs up the standby endpoints, then disconnects. */
+  async close(): Promise<void> {
     this.closed = true;
     this.state = 'disconnected';
     clearTimeout(this.retryTimer);
     clearInterval(this.sampleTimer);
+    await this.standby?.close();
     this.dropServer();
   }
 
@@ -164,6 +190,13 @@ export class MediaServerLink implements MediaChannels {
     this.lastProblem = undefined;
     this.retryDelayMs = this.timings.retryMinMs;
     this.log.info('media server connected');
+    this.standby = new StandbyEndpoints(
+      () => this.createEndpoint(ms, { headers: { From: STANDBY_FROM } }),
+      (opened) => this.discard(opened),
+      { size: this.config.standbyEndpoints, retryMs: this.timings.standbyRetryMs, maxIdleMs: this.timings.standbyMaxIdleMs },
+      this.log,
+    );
+    this.standby.start();
     void this.sample();
     this.sampleTimer = setInterval(() => void this.sample(), this.timings.sampleEveryMs);
     this.sampleTimer.unref();
@@ -190,6 +223,9 @@ export class MediaServerLink implements MediaChannels {
   }
 
   private dropServer(): void {
+    // Standby endpoints of a lost server went with it; close() hung them up first.
+    void this.standby?.close();
+    this.standby = undefined;
     const ms = this.ms;
     this.ms = undefined;
     if (!ms) return;
@@ -251,7 +287,7 @@ export class MediaServerPool {
     return this.links.map((link) => link.status());
   }
 
-  close(): void {
-    for (const link of this.links) link.close();
+  async close(): Promise<void> {
+    await Promise.all(this.links.map((link) => link.close()));
   }
 }

@@ -36,6 +36,7 @@ export class FakeEndpoint extends EventEmitter implements Endpoint {
   join = jest.fn((_room: string) => Promise.resolve({ memberId: 7, confUuid: 'conf-1' }));
   modify = jest.fn((_sdp: string) => Promise.resolve({}));
   destroy = jest.fn(() => Promise.resolve());
+  execute = jest.fn((_app: string, _arg: string) => Promise.resolve({}));
 }
 
 export class FakeDialog extends EventEmitter implements Dialog {
