@@ -78,15 +78,43 @@ export function stopSignalling(srf: Srf): void {
 }
 
 interface MediaServerInternals {
-  _server?: { on(event: 'connection::open', listener: (conn: { socket?: Socket | null }) => void): void };
+  _server?: { on(event: 'connection::open', listener: (conn: EslSocketOwner) => void): void };
+}
+
+interface EslSocketOwner {
+  socket?: Socket | null;
+  send?: (command: string, args?: Record<string, string>) => void;
 }
 
 /**
- * Nagle is on for fsmrf's event-socket connections: each api costs ~44 ms and
- * each execute ~64 ms on loopback instead of ~0.3 ms and ~22 ms. Set no-delay on
- * the inbound connection and on every per-channel (outbound) connection.
+ * modesl writes each line of a command with its own socket write: a sendmsg
+ * costs five syscalls and five packets. Corked, it goes out in one.
  */
-export function setMediaNoDelay(ms: MediaServer): void {
-  ms.conn.socket?.setNoDelay(true);
-  (ms as unknown as MediaServerInternals)._server?.on('connection::open', (conn) => conn.socket?.setNoDelay(true));
+function sendInOneWrite(conn: EslSocketOwner): void {
+  const send = conn.send;
+  if (!send) return;
+  conn.send = function (this: EslSocketOwner, command, args) {
+    const socket = this.socket;
+    socket?.cork();
+    try {
+      send.call(this, command, args);
+    } finally {
+      socket?.uncork();
+    }
+  };
+}
+
+/**
+ * Every event-socket connection of a media server (the inbound one, and the
+ * outbound one of each channel): no-delay, and one write per command. Nagle is
+ * on by default: each api costs ~44 ms and each execute ~64 ms on loopback
+ * instead of ~0.3 ms and ~22 ms.
+ */
+export function tuneMediaSockets(ms: MediaServer): void {
+  const tune = (conn: EslSocketOwner) => {
+    conn.socket?.setNoDelay(true);
+    sendInOneWrite(conn);
+  };
+  tune(ms.conn as unknown as EslSocketOwner);
+  (ms as unknown as MediaServerInternals)._server?.on('connection::open', tune);
 }

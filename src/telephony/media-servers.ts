@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema';
 import type { ConnectionState, MediaServerStatus } from '../services/ports/telephony';
-import { setMediaNoDelay } from './drachtio-adapter';
+import { tuneMediaSockets } from './drachtio-adapter';
 import type { CreateEndpointOptions, Endpoint, MediaServer, Mrf } from './drachtio-api';
 import { DeadlineError, withDeadline } from './deadline';
 import { errorText, MediaOperationError, MediaUnavailableError } from './errors';
@@ -182,7 +182,7 @@ export class MediaServerLink implements MediaChannels {
     }
     if (this.closed) return ms.disconnect();
 
-    setMediaNoDelay(ms);
+    tuneMediaSockets(ms);
     ms.on('end', () => this.lost(ms));
     ms.on('error', (err) => this.log.warn({ err: errorText(err) }, 'media server connection error'));
     this.ms = ms;
