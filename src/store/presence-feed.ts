@@ -5,15 +5,16 @@ import type { PresenceState } from '../domain/presence';
 import type { PresenceFeed } from '../services/ports/presence-feed';
 import { keys } from './keys';
 
+/** As lua/lib.lua publishes it: the numbers as Redis stores them, strings. */
 interface WireEvent {
   personId: string;
   removed?: boolean;
   profileChanged?: boolean;
   state: PresenceState;
   reason: string;
-  sinceMs: number;
-  idleMs: number;
-  activeClaims: number;
+  sinceMs: string;
+  idleMs: string;
+  activeClaims: string;
 }
 
 const toEvent = (w: WireEvent): PresenceEvent =>
@@ -25,9 +26,9 @@ const toEvent = (w: WireEvent): PresenceEvent =>
         presence: {
           state: w.state,
           reason: w.reason,
-          since: new Date(w.sinceMs).toISOString(),
-          idleSince: new Date(w.idleMs).toISOString(),
-          activeClaims: w.activeClaims,
+          since: new Date(Number(w.sinceMs)).toISOString(),
+          idleSince: new Date(Number(w.idleMs)).toISOString(),
+          activeClaims: Number(w.activeClaims),
         },
       };
 

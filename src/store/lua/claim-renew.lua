@@ -10,6 +10,6 @@ if tonumber(expires_ms) <= now then
   return nil
 end
 local expires = now + lease
-redis.call('HSET', key, 'expiresMs', expires)
-redis.call('ZADD', P .. 'leases', expires, claim_id)
+redis.call('HSET', key, 'expiresMs', int(expires))
+redis.call('ZADD', P .. 'leases', int(expires), claim_id)
 return expires

@@ -45,7 +45,7 @@ if only ~= '' then
 else
   local batch, offset = 16, 0
   repeat
-    local ids = redis.call('ZRANGE', driving, offset, offset + batch - 1)
+    local ids = redis.call('ZRANGE', driving, int(offset), int(offset + batch - 1))
     for _, id in ipairs(ids) do
       chosen, f = id, matches(id)
       if f then break end
@@ -57,8 +57,8 @@ if not f then return nil end
 
 local expires = now + lease
 redis.call('HSET', P .. 'claim:' .. claim_id, 'personId', chosen, 'role', role,
-  'createdMs', now, 'expiresMs', expires, 'meta', meta)
-redis.call('ZADD', P .. 'leases', expires, claim_id)
-f[4] = redis.call('HINCRBY', person_key(chosen), 'load', 1)
+  'createdMs', int(now), 'expiresMs', int(expires), 'meta', meta)
+redis.call('ZADD', P .. 'leases', int(expires), claim_id)
+f[4] = redis.call('HINCRBY', person_key(chosen), 'load', '1')
 announce(chosen, f)
 return { chosen, expires }

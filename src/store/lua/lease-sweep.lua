@@ -1,2 +1,2 @@
 -- ARGV: prefix, limit. Returns released {claim id, person id, ...}.
-return sweep_expired(now_ms(), tonumber(ARGV[2]))
+return sweep_expired(now_ms(), ARGV[2])

@@ -18,6 +18,13 @@ end
 
 local function person_key(id) return P .. 'person:' .. id end
 
+-- Whole numbers go to Redis (and into JSON) as '%d' strings: Lua's own number
+-- to string conversion is a %.14g printf, a cost that shows on every claim.
+local function int(n)
+  if type(n) == 'string' then return n end
+  return string.format('%d', n)
+end
+
 local function each_item(csv, fn)
   for item in string.gmatch(csv or '', '[^,]+') do fn(item) end
 end
@@ -52,8 +59,8 @@ end
 
 -- A person's presence goes out on one channel so every instance's streams see it.
 local function announce(id, f, extra)
-  local event = { personId = id, state = f[3], reason = f[7], sinceMs = tonumber(f[8]),
-    idleMs = tonumber(f[6]), activeClaims = tonumber(f[4]) }
+  -- The numbers stay strings as stored (the reader converts them).
+  local event = { personId = id, state = f[3], reason = f[7], sinceMs = f[8], idleMs = f[6], activeClaims = int(f[4]) }
   for k, v in pairs(extra or {}) do event[k] = v end
   redis.call('PUBLISH', P .. 'presence', cjson.encode(event))
 end
@@ -78,7 +85,7 @@ local function release_claim(claim_id)
   -- do not depend on load, so only the announcement follows.
   local f = read_person(person)
   if f[1] then
-    f[4] = redis.call('HINCRBY', person_key(person), 'load', -1)
+    f[4] = redis.call('HINCRBY', person_key(person), 'load', '-1')
     if f[4] < 0 then
       redis.call('HSET', person_key(person), 'load', 0)
       f[4] = 0
@@ -91,7 +98,7 @@ end
 -- Lapsed leases are released before any claim decision, so a crashed holder
 -- never keeps a person busy; a periodic sweep catches the quiet times.
 local function sweep_expired(now, limit)
-  local expired = redis.call('ZRANGEBYSCORE', P .. 'leases', '-inf', now, 'LIMIT', 0, limit)
+  local expired = redis.call('ZRANGEBYSCORE', P .. 'leases', '-inf', int(now), 'LIMIT', '0', int(limit))
   local released = {}
   for _, claim_id in ipairs(expired) do
     local person = release_claim(claim_id)

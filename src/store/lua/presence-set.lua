@@ -7,7 +7,7 @@ local key = person_key(id)
 local current = redis.call('HGET', key, 'state')
 if not current then return { 'missing' } end
 if current ~= expected then return { 'changed', current } end
-local now = now_ms()
+local now = int(now_ms())
 redis.call('HSET', key, 'state', state, 'reason', reason, 'sinceMs', now)
 if state == 'available' and current ~= 'available' then redis.call('HSET', key, 'idleMs', now) end
 settle(id)
