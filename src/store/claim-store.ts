@@ -3,6 +3,7 @@ import type Redis from 'ioredis';
 import type { Criteria } from '../domain/matching';
 import { type Keys, keys } from './keys';
 import { LuaScripts } from './lua-scripts';
+import { ScriptBatch } from './script-batch';
 
 export interface Claim {
   claimId: string;
@@ -22,6 +23,13 @@ const iso = (ms: number | string) => new Date(Number(ms)).toISOString();
 export class ClaimStore {
   private readonly scripts: LuaScripts;
   private readonly k: Keys;
+  /** Each request's arguments to lua/claim.lua, its claim id first. */
+  private readonly claims = new ScriptBatch<(string | number)[], [string, number] | null>(async (requests) => {
+    return (await this.scripts.run('claim', requests.length, ...requests.flat())) as ([string, number] | null)[];
+  });
+  private readonly releases = new ScriptBatch<string, string | null>(async (claimIds) => {
+    return (await this.scripts.run('claim-release', ...claimIds)) as (string | null)[];
+  });
 
   constructor(
     private readonly redis: Redis,
@@ -34,9 +42,7 @@ export class ClaimStore {
   /** Claims the longest-idle claimable match, or returns undefined when none. */
   async claim(criteria: Criteria, leaseMs: number, meta: Record<string, unknown> = {}): Promise<Claim | undefined> {
     const claimId = randomUUID();
-    const skillArgs = criteria.skills.flatMap((s) => [s.name, s.minLevel]);
-    const reply = (await this.scripts.run(
-      'claim',
+    const reply = await this.claims.add([
       claimId,
       leaseMs,
       criteria.role,
@@ -45,8 +51,8 @@ export class ClaimStore {
       JSON.stringify(meta),
       criteria.personId ?? '',
       criteria.skills.length,
-      ...skillArgs,
-    )) as [string, number] | null;
+      ...criteria.skills.flatMap((s) => [s.name, s.minLevel]),
+    ]);
     if (!reply) return undefined;
     return { claimId, personId: reply[0], expiresAt: iso(reply[1]) };
   }
@@ -59,7 +65,7 @@ export class ClaimStore {
 
   /** The person released, or undefined if the claim was already gone. Idempotent. */
   async release(claimId: string): Promise<string | undefined> {
-    return ((await this.scripts.run('claim-release', claimId)) as string | null) ?? undefined;
+    return (await this.releases.add(claimId)) ?? undefined;
   }
 
   /** Releases lapsed leases; returns what it released. */
