@@ -177,23 +177,20 @@ async function main() {
     const requestedAt = new Map<string, number>();
     const escalationFailures: string[] = [];
     const customers: { number: string; phone: SippPhone }[] = [];
-    const handled = new Set<string>();
-    const escalateWhenAnswered = setInterval(() => {
-      for (const e of events.events) {
-        const event = e.data as { type: string; data: { callId: string } };
-        if (event.type !== 'call.answered' || handled.has(event.data.callId)) continue;
-        handled.add(event.data.callId);
-        const callId = event.data.callId;
-        requestedAt.set(callId, now());
-        void call('POST', `/v1/calls/${callId}/escalations`, {
-          target: { skills: [{ name: skill, minLevel: 1 }] },
-          mode: 'conference',
-          case: { reason: 'bench' },
-        }).then((r) => {
-          if (r.status !== 202) escalationFailures.push(`${callId}: ${r.status} ${JSON.stringify(r.body)}`);
-        });
-      }
-    }, 1);
+    // Escalated the moment the stream says the agent answered.
+    events.onEvent((e) => {
+      const event = e.data as { type: string; data: { callId: string } };
+      if (event.type !== 'call.answered') return;
+      const callId = event.data.callId;
+      requestedAt.set(callId, now());
+      void call('POST', `/v1/calls/${callId}/escalations`, {
+        target: { skills: [{ name: skill, minLevel: 1 }] },
+        mode: 'conference',
+        case: { reason: 'bench' },
+      }).then((r) => {
+        if (r.status !== 202) escalationFailures.push(`${callId}: ${r.status} ${JSON.stringify(r.body)}`);
+      });
+    });
     const started = now();
     for (let i = 0; i < CALLS; i += 1) {
       const wait = started + (i * 1000) / RATE - now();
@@ -215,7 +212,6 @@ async function main() {
       });
     }
     await Promise.all(customers.map((c) => c.phone.waitForExit(40_000).catch(() => undefined)));
-    clearInterval(escalateWhenAnswered);
     await sleep(500);
     const rssMb = peakRssMb(child.pid as number);
     events.close();

@@ -5,6 +5,7 @@ export async function openSse(url: string, token: string) {
   if (!response.ok || !response.body) throw new Error(`stream answered ${response.status}`);
   const events: { event: string; data: unknown }[] = [];
   const waiters: (() => void)[] = [];
+  const listeners: ((e: { event: string; data: unknown }) => void)[] = [];
   const decoder = new TextDecoder();
   let buffer = '';
   void (async () => {
@@ -17,7 +18,11 @@ export async function openSse(url: string, token: string) {
           buffer = buffer.slice(end + 2);
           const event = /^event: (.*)$/m.exec(block)?.[1];
           const data = /^data: (.*)$/m.exec(block)?.[1];
-          if (event && data) events.push({ event, data: JSON.parse(data) });
+          if (event && data) {
+            const parsed = { event, data: JSON.parse(data) as unknown };
+            events.push(parsed);
+            for (const listener of listeners) listener(parsed);
+          }
           waiters.splice(0).forEach((w) => w());
         }
       }
@@ -39,6 +44,10 @@ export async function openSse(url: string, token: string) {
           setTimeout(resolve, 100);
         });
       }
+    },
+    /** Calls the listener with each event from now on. */
+    onEvent(listener: (e: { event: string; data: unknown }) => void) {
+      listeners.push(listener);
     },
     close: () => controller.abort(),
   };
