@@ -39,7 +39,6 @@ export const DEFAULT_MEDIA_TIMINGS: MediaServerTimings = {
   standbyMaxIdleMs: 10 * 60_000,
 };
 
-
 /** An endpoint and the release of the channel it holds in the load count. */
 export interface OpenedEndpoint {
   endpoint: Endpoint;
