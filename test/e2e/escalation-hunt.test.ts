@@ -1,4 +1,4 @@
-import { customerWithAgent, escalate } from './support/escalation-steps';
+import { customerWithAgent, escalate, tokenAgent } from './support/escalation-steps';
 import { describeLive, eventually, liveSuite } from './support/live-suite';
 
 // Escalations that must hunt: declines from real phones, and a deadline that
@@ -9,7 +9,7 @@ describeLive('escalation hunts on the live stack', () => {
 
   it('escalation: blind to a skill — the first expert declines (603), the next one gets the customer', async () => {
     const skill = `billing-${live.tag}`;
-    const ana = await live.person('ana', ['agent']);
+    const ana = await tokenAgent(live);
     const bo = await live.person('bo', ['expert'], [{ name: skill, level: 3 }]);
     const cy = await live.person('cy', ['expert'], [{ name: skill, level: 3 }]);
     const anaPhone = await live.deskPhone(ana);
@@ -45,7 +45,7 @@ describeLive('escalation hunts on the live stack', () => {
   });
 
   it('escalation: the deadline passes with no expert answering — the call returns to the agent', async () => {
-    const ana = await live.person('ana', ['agent']);
+    const ana = await tokenAgent(live);
     const bo = await live.person('bo', ['expert']);
     const anaPhone = await live.deskPhone(ana);
     const boPhone = await live.deskPhone(bo, 'phone-no-answer');

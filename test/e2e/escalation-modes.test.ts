@@ -1,4 +1,4 @@
-import { customerWithAgent, escalate, CASE } from './support/escalation-steps';
+import { customerWithAgent, escalate, CASE, merge, tokenAgent } from './support/escalation-steps';
 import { describeLive, liveSuite } from './support/live-suite';
 
 // Bringing an expert's desk phone into a live call in each mode that keeps
@@ -9,7 +9,7 @@ describeLive('escalation modes on the live stack', () => {
   const live = liveSuite();
 
   it('escalation: conference mode — three members in the room, the case headers at the expert', async () => {
-    const ana = await live.person('ana', ['agent']);
+    const ana = await tokenAgent(live);
     const bo = await live.person('bo', ['expert'], [{ name: 'billing', level: 4 }]);
     const anaPhone = await live.deskPhone(ana);
     const boPhone = await live.deskPhone(bo);
@@ -48,7 +48,7 @@ describeLive('escalation modes on the live stack', () => {
   });
 
   it('escalation: consult then merge — the customer is held while the agent briefs the expert', async () => {
-    const ana = await live.person('ana', ['agent']);
+    const ana = await tokenAgent(live);
     const bo = await live.person('bo', ['expert']);
     const anaPhone = await live.deskPhone(ana);
     const boPhone = await live.deskPhone(bo);
@@ -62,8 +62,7 @@ describeLive('escalation modes on the live stack', () => {
     const customerFlags = () => members.find((m) => m.callerIdNumber === number)?.flags ?? [];
     expect(customerFlags()).not.toContain('hear');
 
-    const merge = await live.service.call('POST', `/v1/escalations/${requested.id}/merge`);
-    expect(merge.status).toBe(202);
+    expect((await merge(live, requested.id)).status).toBe(202);
     await live.escalation(requested.id, 'merged');
     members = await live.roomHolds(call.room, [number, ana.user, bo.user]);
     expect(customerFlags()).toEqual(expect.arrayContaining(['hear', 'speak']));
@@ -75,7 +74,7 @@ describeLive('escalation modes on the live stack', () => {
   });
 
   it('escalation: warm transfer — the agent leaves, customer and expert remain', async () => {
-    const ana = await live.person('ana', ['agent']);
+    const ana = await tokenAgent(live);
     const bo = await live.person('bo', ['expert']);
     const anaPhone = await live.deskPhone(ana);
     const boPhone = await live.deskPhone(bo);
@@ -86,7 +85,7 @@ describeLive('escalation modes on the live stack', () => {
     await live.escalation(requested.id, 'consulting');
     const briefing = await live.roomHolds(call.room, [number, ana.user, bo.user]);
 
-    expect((await live.service.call('POST', `/v1/escalations/${requested.id}/merge`)).status).toBe(202);
+    expect((await merge(live, requested.id)).status).toBe(202);
     await live.escalation(requested.id, 'transferred');
     await anaPhone.calls.waitForOutcome(/^remote_bye /, 5000);
     const members = await live.roomHolds(call.room, [number, bo.user]);

@@ -1,5 +1,5 @@
 import type { DeskPhone } from './desk-phone';
-import { E2E_TOKENS } from './live-service';
+import { E2E_AGENT_ID, E2E_TOKENS } from './live-service';
 import type { CallView, EscalationView, liveSuite, TestPerson } from './live-suite';
 import type { SippPhone } from './sipp-phone';
 
@@ -31,9 +31,19 @@ export async function customerWithAgent(live: Live, agent: TestPerson, agentPhon
   return { call, customer, number };
 }
 
-/** POST /v1/calls/:id/escalations as the supervisor; resolves with the 202's escalation. */
+/** The agent of an escalation scenario: the person the suite's agent token belongs to. */
+export function tokenAgent(live: Live): Promise<TestPerson> {
+  return live.person('ana', ['agent'], [], E2E_AGENT_ID);
+}
+
+/** POST /v1/calls/:id/escalations with the agent's own token; resolves with the 202's escalation. */
 export async function escalate(live: Live, callId: string, body: Record<string, unknown>): Promise<EscalationView> {
-  const reply = await live.service.call<EscalationView>('POST', `/v1/calls/${callId}/escalations`, { case: CASE, ...body }, E2E_TOKENS.supervisor);
+  const reply = await live.service.call<EscalationView>('POST', `/v1/calls/${callId}/escalations`, { case: CASE, ...body }, E2E_TOKENS.agent);
   if (reply.status !== 202) throw new Error(`escalation refused: ${reply.status} ${JSON.stringify(reply.body)}`);
   return reply.body;
+}
+
+/** The agent merges the expert in (consult) or hands the call over (transfer). */
+export function merge(live: Live, escalationId: string) {
+  return live.service.call('POST', `/v1/escalations/${escalationId}/merge`, undefined, E2E_TOKENS.agent);
 }

@@ -27,7 +27,12 @@ export const E2E_SETTINGS = {
 export const E2E_TOKENS = {
   admin: process.env.E2E_ADMIN_TOKEN ?? 'e2e-admin-token-0000000000',
   supervisor: process.env.E2E_SUPERVISOR_TOKEN ?? 'e2e-supervisor-token-00000',
+  /** The agent's own token: it may act only on calls that agent holds. */
+  agent: process.env.E2E_AGENT_TOKEN ?? 'e2e-agent-token-0000000000',
 };
+
+/** The person the agent token belongs to; scenarios that act as the agent create them. */
+export const E2E_AGENT_ID = process.env.E2E_AGENT_ID ?? 'e2e-agent';
 
 export interface ApiReply<T> {
   status: number;
@@ -106,6 +111,7 @@ export async function startLiveService(stack: LiveStack, logFile: string): Promi
   const tokens = new TokenRegistry([
     { token: E2E_TOKENS.admin, role: 'admin' },
     { token: E2E_TOKENS.supervisor, role: 'supervisor' },
+    { token: E2E_TOKENS.agent, role: 'agent', personId: E2E_AGENT_ID },
   ]);
   const app = await composeApp(services, tokens, log);
   await app.listen({ host: '127.0.0.1', port: 0 });

@@ -145,8 +145,8 @@ export function liveSuite() {
     sipTarget,
 
     /** Creates an agent or expert whose desk phone registers with the service. */
-    async person(name: string, roles: ('agent' | 'expert')[], skills: { name: string; level: number }[] = []): Promise<TestPerson> {
-      const id = `${name}-${tag}`;
+    /** A new person; `id` names one a token belongs to (E2E_AGENT_ID), else it is unique to the test. */
+    async person(name: string, roles: ('agent' | 'expert')[], skills: { name: string; level: number }[] = [], id = `${name}-${tag}`): Promise<TestPerson> {
       const password = `pw-${name}-${tag}-secret`;
       const reply = await service.call('POST', '/v1/experts', {
         id,
