@@ -4,6 +4,7 @@ import type { Config } from '../../config/schema';
 import type { CallStore } from '../../store/call-store';
 import type { DialFailed, InboundCall, Leg } from '../ports/telephony';
 import { BackgroundWork } from '../background-work';
+import { OnePassAtATime } from '../one-pass-at-a-time';
 import { CallSession, type StaffLeg } from './call-session';
 import { StaffLegs, type StaffLegDeps } from './staff-legs';
 
@@ -20,8 +21,9 @@ type CallSettings = Config['calls'] & { claimLeaseSec: number; instanceId: strin
  */
 export class CallEngine {
   private readonly sessions = new Map<string, CallSession>();
-  private dispatching?: Promise<void>;
-  private dispatchAgain = false;
+  private readonly dispatcher = new OnePassAtATime(() =>
+    this.dispatchOnce().catch((err: unknown) => this.deps.log.error({ err }, 'dispatch failed')),
+  );
   private renewTimer?: NodeJS.Timeout;
   private readonly background: BackgroundWork;
   private readonly legs: StaffLegs;
@@ -159,17 +161,7 @@ export class CallEngine {
 
   /** Looks for agents for the queued calls, first in line first. Runs one pass at a time. */
   dispatch(): Promise<void> {
-    if (this.dispatching) {
-      this.dispatchAgain = true;
-      return this.dispatching;
-    }
-    this.dispatching = (async () => {
-      do {
-        this.dispatchAgain = false;
-        await this.dispatchOnce().catch((err) => this.deps.log.error({ err }, 'dispatch failed'));
-      } while (this.dispatchAgain);
-    })().finally(() => (this.dispatching = undefined));
-    return this.dispatching;
+    return this.dispatcher.run();
   }
 
   /** Runs a dispatch pass in the background. */

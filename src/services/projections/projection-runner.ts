@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { LoggedEvent } from '../../domain/events';
 import { BackgroundWork } from '../background-work';
+import { OnePassAtATime } from '../one-pass-at-a-time';
 import type { EventFeed } from '../ports/event-feed';
 
 /** Something kept up to date from the event log, one event at a time, in log order. */
@@ -23,8 +24,7 @@ export interface Projection {
  * less than a pass each. Readers call catchUp() first, so they never see it behind.
  */
 export class ProjectionRunner {
-  private running?: Promise<void>;
-  private again = false;
+  private readonly passes = new OnePassAtATime(() => this.pass());
   private stop?: () => void;
   private wakeTimer?: NodeJS.Timeout;
   private readonly background: BackgroundWork;
@@ -54,17 +54,7 @@ export class ProjectionRunner {
 
   /** Resolves once every event logged before the call has been applied. */
   catchUp(): Promise<void> {
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = (async () => {
-      do {
-        this.again = false;
-        await this.pass();
-      } while (this.again);
-    })().finally(() => (this.running = undefined));
-    return this.running;
+    return this.passes.run();
   }
 
   async close(): Promise<void> {
