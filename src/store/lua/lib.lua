@@ -57,6 +57,17 @@ local function set_indexed(id, f, on)
   end)
 end
 
+-- Takes a person out of every index and frees their desk user: before a
+-- profile is saved over, or the person is deleted.
+local function unindex_person(id)
+  local old = read_person(id)
+  set_indexed(id, old, false)
+  each_item(old[1], function(role) redis.call('SREM', P .. 'role:' .. role, id) end)
+  each_skill(old[2], function(skill) redis.call('SREM', P .. 'skill:' .. skill, id) end)
+  local user = redis.call('HGET', person_key(id), 'deskUser')
+  if user and user ~= '' then redis.call('DEL', P .. 'deskuser:' .. user) end
+end
+
 -- A person's presence goes out on one channel so every instance's streams see it.
 local function announce(id, f, extra)
   -- The numbers stay strings as stored (the reader converts them).

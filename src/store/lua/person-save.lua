@@ -12,12 +12,7 @@ if ARGV[10] ~= '' then
 end
 
 if existed then
-  local old = read_person(id)
-  set_indexed(id, old, false)
-  each_item(old[1], function(role) redis.call('SREM', P .. 'role:' .. role, id) end)
-  each_skill(old[2], function(skill) redis.call('SREM', P .. 'skill:' .. skill, id) end)
-  local old_user = redis.call('HGET', key, 'deskUser')
-  if old_user and old_user ~= '' then redis.call('DEL', P .. 'deskuser:' .. old_user) end
+  unindex_person(id)
 else
   local now = now_ms()
   redis.call('HSET', key, 'state', ARGV[9], 'reason', '', 'sinceMs', now, 'idleMs', now, 'load', 0)
