@@ -40,15 +40,16 @@ export class ContactStore {
     return (await this.redis.get(this.prefix + this.cursorKey)) ?? '0-0';
   }
 
-  /** Records one event's change if the cursor is still `prevId`; undefined change just moves the cursor. */
-  applyEvent(prevId: string, eventId: string, callId: string | undefined, change: ContactChange | undefined): Promise<boolean> {
+  /** Records the events' changes up to `lastId`, in order, if the cursor is still `prevId`. */
+  applyChanges(prevId: string, lastId: string, changes: readonly { callId: string; change: ContactChange }[]): Promise<boolean> {
     const writes: ProjectionWrite[] = [];
-    if (callId && change) {
+    const expiring = new Set<string>();
+    for (const { callId, change } of changes) {
       const key = this.contactKey(callId);
       const hset = (field: string, value: string) => writes.push({ op: 'hset', key, field, value });
       const index = (customer: string) => {
         writes.push({ op: 'zadd', key: this.customerKey(customer), score: Date.parse(change.at), member: callId });
-        writes.push({ op: 'expire', key: this.customerKey(customer), ttl: this.ttlSec });
+        expiring.add(this.customerKey(customer));
       };
       switch (change.kind) {
         case 'offered':
@@ -78,9 +79,11 @@ export class ContactStore {
           hset('endReason', change.reason);
           break;
       }
-      writes.push({ op: 'expire', key, ttl: this.ttlSec });
+      expiring.add(key);
     }
-    return this.writes.apply(this.cursorKey, prevId, eventId, writes);
+    // Every record and index touched lives the retention from now: one EXPIRE each.
+    for (const key of expiring) writes.push({ op: 'expire', key, ttl: this.ttlSec });
+    return this.writes.apply(this.cursorKey, prevId, lastId, writes);
   }
 
   async get(callId: string): Promise<ContactRecord | undefined> {

@@ -10,8 +10,9 @@ export type ProjectionWrite =
   | { op: 'expire'; key: string; ttl: number };
 
 /**
- * Applies a projection's writes for one event together with moving its
- * cursor, only if the cursor is still at the event before (lua/projection-apply.lua).
+ * Applies a projection's writes for a run of events together with moving its
+ * cursor to the last, only if the cursor is still at the event before the run
+ * (lua/projection-apply.lua).
  */
 export class ProjectionWrites {
   private readonly scripts: LuaScripts;
@@ -21,7 +22,7 @@ export class ProjectionWrites {
   }
 
   /** False: the cursor has moved since `prevId`; read it again and carry on from there. */
-  async apply(cursorKey: string, prevId: string, eventId: string, writes: readonly ProjectionWrite[]): Promise<boolean> {
-    return (await this.scripts.run('projection-apply', cursorKey, prevId, eventId, JSON.stringify(writes))) === 'applied';
+  async apply(cursorKey: string, prevId: string, lastId: string, writes: readonly ProjectionWrite[]): Promise<boolean> {
+    return (await this.scripts.run('projection-apply', cursorKey, prevId, lastId, JSON.stringify(writes))) === 'applied';
   }
 }

@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import type { CallTally, TallyResult } from '../domain/reports/tally';
+import type { CallTally, DayIncrement } from '../domain/reports/tally';
 import type { DayCounters } from '../domain/reports/report-table';
 import { ProjectionWrites, type ProjectionWrite } from './projection-writes';
 
@@ -56,20 +56,22 @@ export class ReportStore {
     };
   }
 
-  /** Writes one event's tally if the cursor is still `prevId`. */
-  apply(gen: string, prevId: string, eventId: string, callId: string | undefined, result: TallyResult, repeatedId?: string) {
-    const writes: ProjectionWrite[] = result.increments.map((i) => ({
-      op: 'hincrby',
-      key: this.genKey(gen, `day:${i.day}`),
-      field: i.field,
-      by: i.by,
-    }));
-    const ttl = this.options.contextTtlSec;
-    if (callId && result.call) writes.push({ op: 'set', key: this.genKey(gen, `ctx:${callId}`), value: JSON.stringify(result.call), ttl });
-    if (repeatedId && result.repeated) {
-      writes.push({ op: 'set', key: this.genKey(gen, `ctx:${repeatedId}`), value: JSON.stringify(result.repeated), ttl });
+  /**
+   * Writes the tallies of the events up to `lastId` (increments of the same
+   * counter summed) and the contexts they changed, if the cursor is still `prevId`.
+   */
+  apply(gen: string, prevId: string, lastId: string, increments: readonly DayIncrement[], contexts: ReadonlyMap<string, CallTally>) {
+    const sums = new Map<string, ProjectionWrite & { op: 'hincrby' }>();
+    for (const i of increments) {
+      const key = this.genKey(gen, `day:${i.day}`);
+      const sum = sums.get(`${key} ${i.field}`);
+      if (sum) sum.by += i.by;
+      else sums.set(`${key} ${i.field}`, { op: 'hincrby', key, field: i.field, by: i.by });
     }
-    return this.writes.apply(this.genKey(gen, 'cursor'), prevId, eventId, writes);
+    const ttl = this.options.contextTtlSec;
+    const writes: ProjectionWrite[] = [...sums.values()];
+    for (const [id, context] of contexts) writes.push({ op: 'set', key: this.genKey(gen, `ctx:${id}`), value: JSON.stringify(context), ttl });
+    return this.writes.apply(this.genKey(gen, 'cursor'), prevId, lastId, writes);
   }
 
   /** The counters of each day from `from` to `to` (inclusive, YYYY-MM-DD), every day present. */

@@ -34,8 +34,12 @@ export class ContactRecorder implements Projection {
     return this.store.cursor();
   }
 
-  apply(prevId: string, event: LoggedEvent): Promise<boolean> {
-    const callId = (event.data as { callId?: string }).callId;
-    return this.store.applyEvent(prevId, event.id, callId, contactChange(event));
+  apply(prevId: string, events: readonly LoggedEvent[]): Promise<boolean> {
+    const changes = events.flatMap((event) => {
+      const callId = (event.data as { callId?: string }).callId;
+      const change = contactChange(event);
+      return callId && change ? [{ callId, change }] : [];
+    });
+    return this.store.applyChanges(prevId, events[events.length - 1]?.id ?? prevId, changes);
   }
 }

@@ -4,13 +4,16 @@ import { BackgroundWork } from '../background-work';
 import { OnePassAtATime } from '../one-pass-at-a-time';
 import type { EventFeed } from '../ports/event-feed';
 
-/** Something kept up to date from the event log, one event at a time, in log order. */
+/** Something kept up to date from the event log, in log order. */
 export interface Projection {
   readonly name: string;
   /** The id of the last event applied ('0-0' before the first). */
   cursor(): Promise<string>;
-  /** Applies the event if the cursor is still `prevId`; false: another instance moved it. */
-  apply(prevId: string, event: LoggedEvent): Promise<boolean>;
+  /**
+   * Applies the events (the next ones in the log after `prevId`, in order) all
+   * together, if the cursor is still `prevId`; false: another instance moved it.
+   */
+  apply(prevId: string, events: readonly LoggedEvent[]): Promise<boolean>;
 }
 
 /**
@@ -22,6 +25,8 @@ export interface Projection {
  * New events wake it a moment later, not at once: a busy call centre logs
  * many events a second, and one pass over all of them costs the calls far
  * less than a pass each. Readers call catchUp() first, so they never see it behind.
+ * A pass applies up to `batch` events in one step: one read and one write to
+ * Redis for all of them, short enough not to hold up the claims queued behind.
  */
 export class ProjectionRunner {
   private readonly passes = new OnePassAtATime(() => this.pass());
@@ -33,7 +38,7 @@ export class ProjectionRunner {
     private readonly projection: Projection,
     private readonly feed: EventFeed,
     private readonly log: Logger,
-    private readonly batch = 500,
+    private readonly batch = 100,
     private readonly wakeDelayMs = 200,
   ) {
     this.background = new BackgroundWork(log);
@@ -65,15 +70,11 @@ export class ProjectionRunner {
 
   private async pass(): Promise<void> {
     for (;;) {
-      let prev = await this.projection.cursor();
+      const prev = await this.projection.cursor();
       const events = await this.feed.since(prev, this.batch);
       if (events.length === 0) return;
-      for (const event of events) {
-        if (!(await this.projection.apply(prev, event))) {
-          this.log.debug({ projection: this.projection.name, at: event.id }, 'another instance moved the cursor; re-reading');
-          break;
-        }
-        prev = event.id;
+      if (!(await this.projection.apply(prev, events))) {
+        this.log.debug({ projection: this.projection.name, at: prev }, 'another instance moved the cursor; re-reading');
       }
     }
   }

@@ -1,5 +1,5 @@
 import type { LoggedEvent } from '../../domain/events';
-import { callIdOf, relatedCallId, tally } from '../../domain/reports/tally';
+import { type CallTally, type DayIncrement, callIdOf, relatedCallId, tally } from '../../domain/reports/tally';
 import type { ReportStore } from '../../store/report-store';
 import type { Projection } from '../projections/projection-runner';
 
@@ -23,16 +23,29 @@ export class ReportProjection implements Projection {
     return this.store.cursor(await this.gen());
   }
 
-  async apply(prevId: string, event: LoggedEvent): Promise<boolean> {
+  async apply(prevId: string, events: readonly LoggedEvent[]): Promise<boolean> {
     const gen = await this.gen();
-    const callId = callIdOf(event);
-    const repeatedId = relatedCallId(event);
-    // Context and cursor read together: the tally is right for exactly the
-    // cursor it is applied against.
-    const ids = [callId, repeatedId].filter((id): id is string => id !== undefined);
+    const ids = [...new Set(events.flatMap((e) => [callIdOf(e), relatedCallId(e)]))].filter((id): id is string => id !== undefined);
+    // Contexts and cursor read together: the tallies are right for exactly the
+    // cursor they are applied against.
     const { cursor, contexts } = await this.store.snapshot(gen, ids);
     if (cursor !== prevId) return false;
-    const result = callId ? tally(event, contexts[0], repeatedId ? contexts[1] : undefined) : { increments: [] };
-    return this.store.apply(gen, prevId, event.id, callId, result, repeatedId);
+    // Each event sees the contexts as the events before it in the batch left them.
+    const known = new Map(ids.map((id, i) => [id, contexts[i]]));
+    const changed = new Map<string, CallTally>();
+    const increments: DayIncrement[] = [];
+    for (const event of events) {
+      const callId = callIdOf(event);
+      if (!callId) continue;
+      const repeatedId = relatedCallId(event);
+      const result = tally(event, known.get(callId), repeatedId ? known.get(repeatedId) : undefined);
+      increments.push(...result.increments);
+      for (const [id, context] of [[callId, result.call], [repeatedId, result.repeated]] as const) {
+        if (!id || !context) continue;
+        known.set(id, context);
+        changed.set(id, context);
+      }
+    }
+    return this.store.apply(gen, prevId, events[events.length - 1]?.id ?? prevId, increments, changed);
   }
 }

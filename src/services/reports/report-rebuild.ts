@@ -12,7 +12,7 @@ import { ReportProjection } from './report-projection';
  */
 export async function rebuildReports(store: ReportStore, feed: EventFeed, log: Logger): Promise<{ generation: string }> {
   const generation = await store.newGeneration();
-  const runner = new ProjectionRunner(new ReportProjection(store, generation), feed, log, 2000);
+  const runner = new ProjectionRunner(new ReportProjection(store, generation), feed, log);
   await runner.catchUp();
   await store.switchTo(generation);
   // What arrived between the last read and the switch.

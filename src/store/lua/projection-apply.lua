@@ -1,7 +1,8 @@
--- Applies one event's writes to a projection (reports, contact records) only if
--- the projection's cursor is still at the event before it, and moves the
--- cursor to the event: each event counts once, however many instances run.
--- ARGV: prefix, cursor key, previous event id, event id, writes (JSON list of
+-- Applies the writes of a run of events to a projection (reports, contact
+-- records) only if the projection's cursor is still at the event before the
+-- run, and moves the cursor to its last event: each event counts once, however
+-- many instances run.
+-- ARGV: prefix, cursor key, previous event id, last event id, writes (JSON list of
 -- {op, key, ...}; keys without the prefix).
 -- Returns 'applied', or 'stale' when the cursor has moved meanwhile.
 local cursor_key, prev, id = P .. ARGV[2], ARGV[3], ARGV[4]
