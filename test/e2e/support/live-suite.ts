@@ -193,7 +193,7 @@ export function liveSuite() {
         name: `customer-${numbers}`,
         remote: sipTarget,
         service: '1000',
-        keys: { caller: number },
+        callers: [number],
         hangUpAfterMs,
         calls: 1,
       });

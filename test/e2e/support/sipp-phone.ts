@@ -37,8 +37,15 @@ export interface SippPhoneOptions {
   remote?: string;
   /** The Request-URI user of customer-call (sipp -s). */
   service?: string;
-  /** Scenario keys (sipp -key): user, caller, contact_port, expires … */
+  /** Scenario keys (sipp -key): user, contact_port, expires … */
   keys?: Record<string, string | number>;
+  /**
+   * customer-call: the caller (From user) of each call, in turn, given to sipp
+   * as an injection file (-inf); one sipp plays many customers. Default "customer".
+   */
+  callers?: string[];
+  /** New calls a second (sipp -r) when one phone makes several (`calls`). */
+  rate?: number;
   /** Digest credentials for phone-register (sipp -au / -ap). */
   auth?: { user: string; password: string };
   /** Length of each <pause/> (sipp -d): phone-answer's ringing time. */
@@ -244,10 +251,17 @@ export class SippPhone {
     if (options.service) args.push('-s', options.service);
     if (options.pauseMs !== undefined) args.push('-d', String(options.pauseMs));
     if (options.calls !== undefined) args.push('-m', String(options.calls));
+    // -l too: sipp's own cap on open calls follows the scenario's pauses and would slow the rate.
+    if (options.rate !== undefined) args.push('-r', String(options.rate), '-l', String(options.calls ?? 1000));
+    if (options.scenario === 'customer-call') {
+      const injection = `${prefix}.callers.csv`;
+      fs.writeFileSync(injection, ['SEQUENTIAL', ...(options.callers ?? ['customer']).map((caller) => `${caller};`)].join('\n') + '\n');
+      args.push('-inf', injection);
+    }
     if (options.maxRunSec !== undefined) args.push('-timeout', String(options.maxRunSec), '-timeout_error');
     if (options.auth) args.push('-au', options.auth.user, '-ap', options.auth.password);
     // A keyword a scenario uses but nobody sets makes sipp refuse the scenario: give every key a default.
-    const keys = { user: 'phone', caller: 'customer', expires: 3600, contact_port: sipPort, ...options.keys };
+    const keys = { user: 'phone', expires: 3600, contact_port: sipPort, ...options.keys };
     for (const [key, value] of Object.entries(keys)) args.push('-key', key, String(value));
 
     const output = fs.openSync(files.output, 'w');
