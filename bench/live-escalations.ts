@@ -12,8 +12,9 @@
 //
 // Environment: the e2e suite's (REDIS_URL, DRACHTIO_*, FREESWITCH_*,
 // E2E_SIP_TARGET, E2E_PHONE_IP), BENCH_CALLS (default 50), BENCH_RATE (calls/s,
-// default 10). The service runs as a child process from dist/ (`npm run build`
-// first; bench:live does). Files go to test-output/bench/.
+// default 10), BENCH_NODE_ARGS (node flags for the service, e.g. "--cpu-prof").
+// The service runs as a child process from dist/ (`npm run build` first;
+// bench:live does). Files go to test-output/bench/.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -51,7 +52,8 @@ async function startService(stack: ReturnType<typeof liveStackFromEnv>, prefix: 
   const tokens = path.join(OUT, 'tokens.json');
   fs.writeFileSync(tokens, JSON.stringify([{ token: TOKEN, role: 'admin' }]));
   const log = fs.openSync(path.join(OUT, 'service.log'), 'w');
-  const child = spawn(process.execPath, [path.resolve(__dirname, '../dist/main.js')], {
+  const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, path.resolve(__dirname, '../dist/main.js')], {
     stdio: ['ignore', log, log],
     env: {
       ...process.env,
