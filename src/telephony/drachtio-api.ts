@@ -141,8 +141,13 @@ export interface Endpoint {
   readonly local: { sdp: string };
   /** Resolves once the member is in; never rejects (a refused join stays pending). */
   join(room: string): Promise<ConferenceJoin>;
-  /** Gives a 3PCC endpoint the far end's answer (re-INVITE to FreeSWITCH). */
-  modify(sdp: string): Promise<unknown>;
+  /**
+   * fsmrf's SIP dialog with FreeSWITCH. `dialog.modify(sdp)` gives a 3PCC
+   * endpoint the far end's answer (a re-INVITE). Not `ep.modify()`: after the
+   * re-INVITE that makes two more api calls (uuid_set_media_stats, and a ~9 kB
+   * uuid_dump) to refresh SDP fields we never read, on the way to every join.
+   */
+  readonly dialog: { modify(sdp: string): Promise<unknown> };
   /** Hangs the channel up; resolves on FreeSWITCH's BYE, so it can hang: time it out. */
   destroy(): Promise<void>;
   /** FreeSWITCH hung the channel up, or its event socket closed. */

@@ -160,7 +160,7 @@ export class SipOutboundDial implements OutboundDial {
     if (this.cancelledBy) return this.answeredTooLate(dialog, opened);
     try {
       await withDeadline(
-        opened.endpoint.modify(dialog.remote.sdp),
+        opened.endpoint.dialog.modify(dialog.remote.sdp),
         this.timings.modifyMs,
         () => new DeadlineError('endpoint modify', this.timings.modifyMs),
       );

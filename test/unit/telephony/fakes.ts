@@ -34,7 +34,7 @@ export class FakeEndpoint extends EventEmitter implements Endpoint {
   readonly uuid = `ep-${++FakeEndpoint.count}`;
   readonly local = { sdp: 'v=0 offer-from-freeswitch' };
   join = jest.fn((_room: string) => Promise.resolve({ memberId: 7, confUuid: 'conf-1' }));
-  modify = jest.fn((_sdp: string) => Promise.resolve({}));
+  readonly dialog = { modify: jest.fn((_sdp: string) => Promise.resolve({})) };
   destroy = jest.fn(() => Promise.resolve());
   execute = jest.fn((_app: string, _arg: string) => Promise.resolve({}));
 }

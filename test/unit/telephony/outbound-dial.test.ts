@@ -33,7 +33,7 @@ describe('SipOutboundDial', () => {
     uac.answer();
     const result = await dial.result;
     expect('answered' in result && result.answered.id).toBe(media.endpoints[0]?.uuid);
-    expect(media.endpoints[0]?.modify).toHaveBeenCalledWith('v=0 answer-from-phone');
+    expect(media.endpoints[0]?.dialog.modify).toHaveBeenCalledWith('v=0 answer-from-phone');
   });
 
   describe('with the URI still being looked up', () => {
@@ -198,7 +198,7 @@ describe('SipOutboundDial', () => {
       await flush();
       expect(crossed.destroy).toHaveBeenCalled();
       expect(media.endpoints[0]?.destroy).toHaveBeenCalled();
-      expect(media.endpoints[0]?.modify).not.toHaveBeenCalled();
+      expect(media.endpoints[0]?.dialog.modify).not.toHaveBeenCalled();
     });
   });
 
@@ -221,10 +221,10 @@ describe('SipOutboundDial', () => {
     await flush();
     uac.provisional(180);
     const endpoint = media.endpoints[0]!;
-    endpoint.modify.mockImplementationOnce(() => gate.promise.then(() => ({})));
+    endpoint.dialog.modify.mockImplementationOnce(() => gate.promise.then(() => ({})));
     const dialog = uac.answer();
     await flush();
-    expect(endpoint.modify).toHaveBeenCalled();
+    expect(endpoint.dialog.modify).toHaveBeenCalled();
     dial.cancel();
     expect(await dial.result).toEqual({ failed: { outcome: 'cancelled', status: 200, reason: 'answered after cancel' } });
     expect(uac.last.invite.cancel).not.toHaveBeenCalled();
@@ -239,7 +239,7 @@ describe('SipOutboundDial', () => {
     const gate = deferred<void>();
     await flush();
     const endpoint = media.endpoints[0]!;
-    endpoint.modify.mockImplementationOnce(() => gate.promise.then(() => ({})));
+    endpoint.dialog.modify.mockImplementationOnce(() => gate.promise.then(() => ({})));
     const dialog = uac.answer();
     await flush();
     dialog.remoteBye();
