@@ -5,10 +5,10 @@
 //   (c) expert's 200 OK sent → expert added to the room (FreeSWITCH's add-member)
 // with failed calls and the service's peak RSS, next to a baseline measured in
 // the same run: FreeSWITCH `api status` over the event socket. Phone times are
-// sipp's own message time stamps; the room's, FreeSWITCH's event time stamp
-// (its runtime clock, which may lag a timer tick: (c) can read a few ms low).
-// (c') takes the time this process receives the add-member event instead,
-// which adds the event socket's delivery (~20 ms of Nagle on FreeSWITCH's side).
+// sipp's own message time stamps; the room's, FreeSWITCH's add-member event
+// time stamp, put on our clock by freeswitch-clock.ts (FreeSWITCH's own clock
+// runs up to ~20 ms behind). (c') takes the time this process receives the
+// add-member event instead, which adds the event's delivery.
 //
 // Environment: the e2e suite's (REDIS_URL, DRACHTIO_*, FREESWITCH_*,
 // E2E_SIP_TARGET, E2E_PHONE_IP), BENCH_CALLS (default 50), BENCH_RATE (calls/s,
@@ -23,6 +23,7 @@ import path from 'node:path';
 import Redis from 'ioredis';
 import { openSse } from '../test/support/sse-client';
 import { EslClient } from '../test/e2e/support/esl';
+import { FreeswitchClock } from './freeswitch-clock';
 import { E2E_SETTINGS } from '../test/e2e/support/live-service';
 import { liveStackFromEnv, stackSettings, unreachableParts } from '../test/e2e/support/live-stack';
 import { SippPhone, stopAllPhones } from '../test/e2e/support/sipp-phone';
@@ -117,6 +118,7 @@ async function main() {
     return { status: res.status, body: (await res.json().catch(() => undefined)) as Record<string, unknown> };
   };
 
+  let fsClock: FreeswitchClock | undefined;
   try {
     // Baseline: one event-socket API round trip.
     const status: number[] = [];
@@ -163,7 +165,8 @@ async function main() {
       }
     }
 
-    // Who joined which room, and when (FreeSWITCH's clock, µs).
+    fsClock = await FreeswitchClock.start(await EslClient.connect(stack.freeswitch), now);
+    // Who joined which room, and when (FreeSWITCH's clock, ms).
     const addMember = new Map<string, number>();
     // The same, when this process heard of it: later by the event socket's delivery.
     const heardAt = new Map<string, number>();
@@ -238,7 +241,8 @@ async function main() {
         (m) => m.direction === 'sent' && m.firstLine.startsWith('SIP/2.0 200') && m.header('Call-ID') === sipCallId && /INVITE/.test(m.header('CSeq') ?? ''),
       );
       const expertUser = /^INVITE sip:([^@]+)@/.exec(expertInvite?.firstLine ?? '')?.[1];
-      const joined = addMember.get(`call-${callId}/${expertUser}`);
+      const joinStamp = addMember.get(`call-${callId}/${expertUser}`);
+      const joined = joinStamp === undefined ? undefined : fsClock.toLocal(joinStamp);
       const requested = callId ? requestedAt.get(callId) : undefined;
       const ended = customerCall.some((m) => m.firstLine.startsWith('SIP/2.0 200') && /BYE/.test(m.header('CSeq') ?? ''));
       if (!sent || !callId || !agentInvite || !expertInvite || !ok || joined === undefined || requested === undefined || !ended) {
@@ -262,8 +266,14 @@ async function main() {
     console.log(`failed calls: ${failed.length} of ${CALLS}${escalationFailures.length ? `; refused escalations: ${escalationFailures.length}` : ''}`);
     for (const line of [...failed, ...escalationFailures].slice(0, 10)) console.log(`  ${line}`);
     console.log(`service peak RSS: ${rssMb.toFixed(1)} MB`);
+    fsClock.stop();
+    const clock = fsClock.summary();
+    console.log(
+      `FreeSWITCH's clock ran ${clock.behindMin.toFixed(1)}–${clock.behindMax.toFixed(1)} ms behind ours; (c) corrected for it, to within ±${(clock.roundTripP50 / 2).toFixed(2)} ms (half the median sample round trip)`,
+    );
     console.log(`files: ${OUT}`);
   } finally {
+    fsClock?.stop();
     await stopAllPhones();
     esl.close();
     child.kill('SIGTERM');

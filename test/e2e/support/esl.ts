@@ -53,6 +53,13 @@ export class EslClient {
     return run;
   }
 
+  /** A background API command; its result comes as a BACKGROUND_JOB event (Job-Command-Arg: the arguments). */
+  bgapi(command: string): Promise<void> {
+    const run = this.queue.then(() => this.send(`bgapi ${command}`)).then(() => undefined);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
   /** Subscribes to events ("CUSTOM conference::maintenance"); each arrives as its headers. */
   async onEvents(names: string, listener: (event: Record<string, string>) => void): Promise<void> {
     this.eventListeners.push(listener);
