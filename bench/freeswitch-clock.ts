@@ -62,7 +62,12 @@ export class FreeswitchClock {
   private async sample(): Promise<void> {
     const token = `clock-${++this.seq}`;
     this.sentAt.set(token, this.now());
-    await this.esl.bgapi(`echo ${token}`);
+    try {
+      await this.esl.bgapi(`echo ${token}`);
+    } catch {
+      // The connection closed (stop()) with this sample in flight: it is lost, nothing else.
+      this.sentAt.delete(token);
+    }
   }
 
   private heard(e: Record<string, string>): void {
