@@ -1,82 +1,37 @@
 import type { EslClient } from '../test/e2e/support/esl';
 
-// FreeSWITCH stamps its events with its own clock (a timer thread's tick
-// count), not the system's: on the development VM it runs up to ~20 ms behind
-// and drifts ~7 ms a second between its re-syncs. Read raw, every time it
-// stamps would look early. So the clock's offset is sampled all along: a
-// `bgapi echo <token>` sent at t0 comes back as a BACKGROUND_JOB event stamped
-// by FreeSWITCH and heard at t1; the stamp belongs near (t0 + t1) / 2, within
-// half the round trip. A stamp is placed by the sample with the shortest round
-// trip among those within 100 ms of it.
+// FreeSWITCH stamps its events with its own clock, which only moves on its
+// timer thread's global tick: 20 ms by default (10 ms once a 30 ms channel
+// exists), 1 ms with switch.conf's 1ms-timer, which our configuration sets.
+// A stamp is the start of the tick the event fell in, so it reads early by up
+// to a tick. This measures how far behind the stamps run, before (c) trusts
+// them: a `bgapi echo <token>` sent at t0 comes back as a BACKGROUND_JOB event
+// stamped by FreeSWITCH and heard at t1; the stamp belongs near (t0 + t1) / 2.
 
-interface Sample {
-  /** FreeSWITCH's stamp, ms. */
-  fsAt: number;
-  /** Ours minus FreeSWITCH's, ms. */
-  offset: number;
-  /** t1 - t0: twice the most the offset can be wrong by. */
-  roundTrip: number;
+export interface ClockLag {
+  /** The most a stamp was behind the middle of its round trip, ms. */
+  maxBehindMs: number;
+  /** The median round trip, ms: the measurement's own uncertainty, twice over. */
+  roundTripP50Ms: number;
 }
 
-export class FreeswitchClock {
-  private readonly samples: Sample[] = [];
-  private readonly sentAt = new Map<string, number>();
-  private timer?: NodeJS.Timeout;
-  private seq = 0;
-
-  private constructor(
-    private readonly esl: EslClient,
-    private readonly now: () => number,
-  ) {}
-
-  /** Starts sampling every `everyMs` on a connection of its own (anything queued before a sample would widen it). */
-  static async start(esl: EslClient, now: () => number, everyMs = 50): Promise<FreeswitchClock> {
-    const clock = new FreeswitchClock(esl, now);
-    await esl.onEvents('BACKGROUND_JOB', (e) => clock.heard(e));
-    await clock.sample();
-    clock.timer = setInterval(() => void clock.sample(), everyMs);
-    return clock;
-  }
-
-  /** Our time of a FreeSWITCH stamp (ms). */
-  toLocal(fsAt: number): number {
-    const near = this.samples.filter((s) => Math.abs(s.fsAt - fsAt) <= 100);
-    const best = near.sort((a, b) => a.roundTrip - b.roundTrip)[0];
-    if (!best) throw new Error(`no sample of the FreeSWITCH clock within 100 ms of ${fsAt}`);
-    return fsAt + best.offset;
-  }
-
-  /** How far behind ours FreeSWITCH's clock was (smallest and largest), and the median round trip, ms. */
-  summary(): { behindMin: number; behindMax: number; roundTripP50: number } {
-    const offsets = this.samples.map((s) => s.offset);
-    const trips = this.samples.map((s) => s.roundTrip).sort((a, b) => a - b);
-    return { behindMin: Math.min(...offsets), behindMax: Math.max(...offsets), roundTripP50: trips[Math.floor(trips.length / 2)] ?? NaN };
-  }
-
-  /** Stops sampling and closes the connection. */
-  stop(): void {
-    clearInterval(this.timer);
-    this.esl.close();
-  }
-
-  private async sample(): Promise<void> {
-    const token = `clock-${++this.seq}`;
-    this.sentAt.set(token, this.now());
-    try {
-      await this.esl.bgapi(`echo ${token}`);
-    } catch {
-      // The connection closed (stop()) with this sample in flight: it is lost, nothing else.
-      this.sentAt.delete(token);
-    }
-  }
-
-  private heard(e: Record<string, string>): void {
-    const token = e['Job-Command-Arg'] ?? '';
-    const sent = this.sentAt.get(token);
+export async function measureClockLag(esl: EslClient, now: () => number, samples = 40, everyMs = 7): Promise<ClockLag> {
+  const sentAt = new Map<string, number>();
+  const behind: number[] = [];
+  const trips: number[] = [];
+  await esl.onEvents('BACKGROUND_JOB', (e) => {
+    const sent = sentAt.get(e['Job-Command-Arg'] ?? '');
     if (sent === undefined) return;
-    this.sentAt.delete(token);
-    const received = this.now();
-    const fsAt = Number(e['Event-Date-Timestamp']) / 1000;
-    this.samples.push({ fsAt, offset: (sent + received) / 2 - fsAt, roundTrip: received - sent });
+    const received = now();
+    behind.push((sent + received) / 2 - Number(e['Event-Date-Timestamp']) / 1000);
+    trips.push(received - sent);
+  });
+  // An interval that is no multiple of a tick, so the samples fall all over it.
+  for (let i = 0; i < samples; i += 1) {
+    sentAt.set(`clock-${i}`, now());
+    await esl.bgapi(`echo clock-${i}`);
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
+  trips.sort((a, b) => a - b);
+  return { maxBehindMs: Math.max(...behind), roundTripP50Ms: trips[Math.floor(trips.length / 2)] ?? NaN };
 }

@@ -6,8 +6,8 @@
 // with failed calls and the service's peak RSS, next to a baseline measured in
 // the same run: FreeSWITCH `api status` over the event socket. Phone times are
 // sipp's own message time stamps; the room's, FreeSWITCH's add-member event
-// time stamp, put on our clock by freeswitch-clock.ts (FreeSWITCH's own clock
-// runs up to ~20 ms behind). (c') takes the time this process receives the
+// time stamp, whose lag behind our clock is measured first and printed
+// (freeswitch-clock.ts). (c') takes the time this process receives the
 // add-member event instead, which adds the event's delivery.
 //
 // Environment: the e2e suite's (REDIS_URL, DRACHTIO_*, FREESWITCH_*,
@@ -23,7 +23,7 @@ import path from 'node:path';
 import Redis from 'ioredis';
 import { openSse } from '../test/support/sse-client';
 import { EslClient } from '../test/e2e/support/esl';
-import { FreeswitchClock } from './freeswitch-clock';
+import { measureClockLag } from './freeswitch-clock';
 import { E2E_SETTINGS } from '../test/e2e/support/live-service';
 import { liveStackFromEnv, stackSettings, unreachableParts } from '../test/e2e/support/live-stack';
 import { SippPhone, stopAllPhones } from '../test/e2e/support/sipp-phone';
@@ -118,7 +118,6 @@ async function main() {
     return { status: res.status, body: (await res.json().catch(() => undefined)) as Record<string, unknown> };
   };
 
-  let fsClock: FreeswitchClock | undefined;
   try {
     // Baseline: one event-socket API round trip.
     const status: number[] = [];
@@ -129,6 +128,8 @@ async function main() {
     }
     status.sort((a, b) => a - b);
     const baseline = { p50: percentile(status, 50), p95: percentile(status, 95) };
+    const clockEsl = await EslClient.connect(stack.freeswitch);
+    const clockLag = await measureClockLag(clockEsl, now).finally(() => clockEsl.close());
 
     // One answering sipp for all agents, one for all experts; each person registers its port.
     const agents = await SippPhone.start({ scenario: 'phone-answer', outDir: OUT, name: 'agents', pauseMs: 100, keys: { user: 'agent' } });
@@ -165,7 +166,6 @@ async function main() {
       }
     }
 
-    fsClock = await FreeswitchClock.start(await EslClient.connect(stack.freeswitch), now);
     // Who joined which room, and when (FreeSWITCH's clock, ms).
     const addMember = new Map<string, number>();
     // The same, when this process heard of it: later by the event socket's delivery.
@@ -241,8 +241,7 @@ async function main() {
         (m) => m.direction === 'sent' && m.firstLine.startsWith('SIP/2.0 200') && m.header('Call-ID') === sipCallId && /INVITE/.test(m.header('CSeq') ?? ''),
       );
       const expertUser = /^INVITE sip:([^@]+)@/.exec(expertInvite?.firstLine ?? '')?.[1];
-      const joinStamp = addMember.get(`call-${callId}/${expertUser}`);
-      const joined = joinStamp === undefined ? undefined : fsClock.toLocal(joinStamp);
+      const joined = addMember.get(`call-${callId}/${expertUser}`);
       const requested = callId ? requestedAt.get(callId) : undefined;
       const ended = customerCall.some((m) => m.firstLine.startsWith('SIP/2.0 200') && /BYE/.test(m.header('CSeq') ?? ''));
       if (!sent || !callId || !agentInvite || !expertInvite || !ok || joined === undefined || requested === undefined || !ended) {
@@ -266,14 +265,11 @@ async function main() {
     console.log(`failed calls: ${failed.length} of ${CALLS}${escalationFailures.length ? `; refused escalations: ${escalationFailures.length}` : ''}`);
     for (const line of [...failed, ...escalationFailures].slice(0, 10)) console.log(`  ${line}`);
     console.log(`service peak RSS: ${rssMb.toFixed(1)} MB`);
-    fsClock.stop();
-    const clock = fsClock.summary();
     console.log(
-      `FreeSWITCH's clock ran ${clock.behindMin.toFixed(1)}–${clock.behindMax.toFixed(1)} ms behind ours; (c) corrected for it, to within ±${(clock.roundTripP50 / 2).toFixed(2)} ms (half the median sample round trip)`,
+      `FreeSWITCH's event stamps ran up to ${clockLag.maxBehindMs.toFixed(1)} ms behind our clock (±${(clockLag.roundTripP50Ms / 2).toFixed(1)} ms): (c) may read low by that much${clockLag.maxBehindMs > 5 ? ' — is 1ms-timer set in switch.conf?' : ''}`,
     );
     console.log(`files: ${OUT}`);
   } finally {
-    fsClock?.stop();
     await stopAllPhones();
     esl.close();
     child.kill('SIGTERM');
