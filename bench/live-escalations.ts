@@ -23,10 +23,10 @@ import path from 'node:path';
 import Redis from 'ioredis';
 import { openSse } from '../test/support/sse-client';
 import { EslClient } from '../test/e2e/support/esl';
-import { measureClockLag } from './freeswitch-clock';
 import { E2E_SETTINGS } from '../test/e2e/support/live-service';
 import { liveStackFromEnv, stackSettings, unreachableParts } from '../test/e2e/support/live-stack';
 import { SippPhone, stopAllPhones } from '../test/e2e/support/sipp-phone';
+import { measureClockLag } from './freeswitch-clock';
 import { percentile } from './stats';
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 50);
