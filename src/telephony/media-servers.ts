@@ -22,6 +22,7 @@ export interface MediaServerTimings {
   hangupMs: number;
   standbyRetryMs: number;
   standbyMaxIdleMs: number;
+  standbyRefillDelayMs: number;
 }
 
 export const DEFAULT_MEDIA_TIMINGS: MediaServerTimings = {
@@ -37,6 +38,7 @@ export const DEFAULT_MEDIA_TIMINGS: MediaServerTimings = {
   hangupMs: 3000,
   standbyRetryMs: 2000,
   standbyMaxIdleMs: 10 * 60_000,
+  standbyRefillDelayMs: 25,
 };
 
 /** An endpoint and the release of the channel it holds in the load count. */
@@ -192,7 +194,12 @@ export class MediaServerLink implements MediaChannels {
     this.standby = new StandbyEndpoints(
       () => this.createEndpoint(ms, { headers: { From: STANDBY_FROM } }),
       (opened) => this.discard(opened),
-      { size: this.config.standbyEndpoints, retryMs: this.timings.standbyRetryMs, maxIdleMs: this.timings.standbyMaxIdleMs },
+      {
+        size: this.config.standbyEndpoints,
+        retryMs: this.timings.standbyRetryMs,
+        maxIdleMs: this.timings.standbyMaxIdleMs,
+        refillDelayMs: this.timings.standbyRefillDelayMs,
+      },
       this.log,
     );
     this.standby.start();

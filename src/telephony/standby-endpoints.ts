@@ -17,6 +17,12 @@ export interface StandbyEndpointsOptions {
    * FreeSWITCH's side (session or media) ever finds one that was kept too long.
    */
   maxIdleMs: number;
+  /**
+   * Wait after a take before making the replacement: its making (FreeSWITCH's
+   * 200 OK, ACK and event-socket setup) then does not land on the service while
+   * the dial that took one places its INVITE.
+   */
+  refillDelayMs: number;
 }
 
 interface Idle {
@@ -35,6 +41,7 @@ export class StandbyEndpoints {
   private readonly idle: Idle[] = [];
   private creating = 0;
   private retryTimer?: NodeJS.Timeout;
+  private refillTimer?: NodeJS.Timeout;
   private closed = false;
 
   constructor(
@@ -58,7 +65,7 @@ export class StandbyEndpoints {
     const entry = this.idle.shift();
     if (!entry) return undefined;
     this.forget(entry);
-    this.fill();
+    this.refillSoon();
     return entry.opened;
   }
 
@@ -66,9 +73,19 @@ export class StandbyEndpoints {
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.retryTimer);
+    clearTimeout(this.refillTimer);
     const entries = this.idle.splice(0);
     for (const entry of entries) this.forget(entry);
     await Promise.all(entries.map((entry) => this.discard(entry.opened)));
+  }
+
+  private refillSoon(): void {
+    if (this.refillTimer) return;
+    this.refillTimer = setTimeout(() => {
+      this.refillTimer = undefined;
+      this.fill();
+    }, this.options.refillDelayMs);
+    this.refillTimer.unref();
   }
 
   private fill(): void {

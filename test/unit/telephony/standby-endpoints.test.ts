@@ -38,7 +38,7 @@ class FakeFactory {
 }
 
 describe('StandbyEndpoints', () => {
-  const options: StandbyEndpointsOptions = { size: 2, retryMs: 1000, maxIdleMs: 60_000 };
+  const options: StandbyEndpointsOptions = { size: 2, retryMs: 1000, maxIdleMs: 60_000, refillDelayMs: 25 };
   let factory: FakeFactory;
   let standby: StandbyEndpoints;
 
@@ -51,7 +51,20 @@ describe('StandbyEndpoints', () => {
     await standby.close();
   });
 
-  it('keeps its size ready and makes a new one for each taken', async () => {
+  it('makes no replacement once closed', async () => {
+    jest.useFakeTimers({ doNotFake: ['setImmediate'] });
+    standby.start();
+    factory.finish();
+    factory.finish();
+    await flush();
+    standby.take();
+    await standby.close();
+    jest.advanceTimersByTime(options.refillDelayMs);
+    expect(factory.create).toHaveBeenCalledTimes(2);
+  });
+
+  it('keeps its size ready and makes a new one for each taken, a moment after the take', async () => {
+    jest.useFakeTimers({ doNotFake: ['setImmediate'] });
     standby.start();
     expect(factory.create).toHaveBeenCalledTimes(2);
     expect(standby.take()).toBeUndefined();
@@ -62,6 +75,8 @@ describe('StandbyEndpoints', () => {
 
     const taken = standby.take();
     expect(taken?.endpoint).toBe(first);
+    expect(factory.create).toHaveBeenCalledTimes(2);
+    jest.advanceTimersByTime(options.refillDelayMs);
     expect(factory.create).toHaveBeenCalledTimes(3);
     // The one taken is the taker's: its release is theirs, and the pool no longer watches it.
     first.emit('destroy');
