@@ -1,4 +1,4 @@
-import { customerWithAgent, escalate, CASE, merge, tokenAgent } from './support/escalation-steps';
+import { CASE, escalatedToBo, merge } from './support/escalation-steps';
 import { describeLive, liveSuite } from './support/live-suite';
 
 // Bringing an expert's desk phone into a live call in each mode that keeps
@@ -9,14 +9,9 @@ describeLive('escalation modes on the live stack', () => {
   const live = liveSuite();
 
   it('escalation: conference mode — three members in the room, the case headers at the expert', async () => {
-    const ana = await tokenAgent(live);
-    const bo = await live.person('bo', ['expert'], [{ name: 'billing', level: 4 }]);
-    const anaPhone = await live.deskPhone(ana);
-    const boPhone = await live.deskPhone(bo);
-    const { call, customer, number } = await customerWithAgent(live, ana, anaPhone, 9000);
-
-    const requested = await escalate(live, call.id, { target: { expertId: bo.id }, mode: 'conference' });
-    await boPhone.calls.waitForOutcome(/^answered /, 5000);
+    const { ana, bo, anaPhone, boPhone, call, customer, number, requested } = await escalatedToBo(live, 'conference', 9000, [
+      { name: 'billing', level: 4 },
+    ]);
     await live.escalation(requested.id, 'joined');
     const members = await live.roomHolds(call.room, [number, ana.user, bo.user]);
     for (const member of members) expect(member.flags).toEqual(expect.arrayContaining(['hear', 'speak']));
@@ -48,14 +43,7 @@ describeLive('escalation modes on the live stack', () => {
   });
 
   it('escalation: consult then merge — the customer is held while the agent briefs the expert', async () => {
-    const ana = await tokenAgent(live);
-    const bo = await live.person('bo', ['expert']);
-    const anaPhone = await live.deskPhone(ana);
-    const boPhone = await live.deskPhone(bo);
-    const { call, customer, number } = await customerWithAgent(live, ana, anaPhone, 10_000);
-
-    const requested = await escalate(live, call.id, { target: { expertId: bo.id }, mode: 'consult' });
-    await boPhone.calls.waitForOutcome(/^answered /, 5000);
+    const { ana, bo, call, customer, number, requested } = await escalatedToBo(live, 'consult', 10_000);
     await live.escalation(requested.id, 'consulting');
     // Held: the customer hears none of the briefing (deaf, music instead) and is not heard.
     let members = await live.roomHolds(call.room, [number, ana.user, bo.user]);
@@ -74,14 +62,7 @@ describeLive('escalation modes on the live stack', () => {
   });
 
   it('escalation: warm transfer — the agent leaves, customer and expert remain', async () => {
-    const ana = await tokenAgent(live);
-    const bo = await live.person('bo', ['expert']);
-    const anaPhone = await live.deskPhone(ana);
-    const boPhone = await live.deskPhone(bo);
-    const { call, customer, number } = await customerWithAgent(live, ana, anaPhone, 10_000);
-
-    const requested = await escalate(live, call.id, { target: { expertId: bo.id }, mode: 'transfer' });
-    await boPhone.calls.waitForOutcome(/^answered /, 5000);
+    const { ana, bo, anaPhone, boPhone, call, customer, number, requested } = await escalatedToBo(live, 'transfer', 10_000);
     await live.escalation(requested.id, 'consulting');
     const briefing = await live.roomHolds(call.room, [number, ana.user, bo.user]);
 

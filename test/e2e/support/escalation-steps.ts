@@ -43,6 +43,31 @@ export async function escalate(live: Live, callId: string, body: Record<string, 
   return reply.body;
 }
 
+export interface EscalatedCall extends ConnectedCall {
+  ana: TestPerson;
+  bo: TestPerson;
+  anaPhone: DeskPhone;
+  boPhone: DeskPhone;
+  requested: EscalationView;
+}
+
+/** Agent ana talking with a customer escalates to expert bo in that mode; resolves once bo's phone has answered. */
+export async function escalatedToBo(
+  live: Live,
+  mode: 'conference' | 'consult' | 'transfer',
+  hangUpAfterMs: number,
+  skills: { name: string; level: number }[] = [],
+): Promise<EscalatedCall> {
+  const ana = await tokenAgent(live);
+  const bo = await live.person('bo', ['expert'], skills);
+  const anaPhone = await live.deskPhone(ana);
+  const boPhone = await live.deskPhone(bo);
+  const connected = await customerWithAgent(live, ana, anaPhone, hangUpAfterMs);
+  const requested = await escalate(live, connected.call.id, { target: { expertId: bo.id }, mode });
+  await boPhone.calls.waitForOutcome(/^answered /, 5000);
+  return { ...connected, ana, bo, anaPhone, boPhone, requested };
+}
+
 /** The agent merges the expert in (consult) or hands the call over (transfer). */
 export function merge(live: Live, escalationId: string) {
   return live.service.call('POST', `/v1/escalations/${escalationId}/merge`, undefined, E2E_TOKENS.agent);
