@@ -106,16 +106,21 @@ function sendInOneWrite(conn: EslSocketOwner): void {
 }
 
 /**
- * fsmrf subscribes each channel's connection to CHANNEL_EXECUTE, which nothing
- * reads (an execute settles on CHANNEL_EXECUTE_COMPLETE). Each is a ~7 kB JSON
- * event, all channel variables included, that FreeSWITCH writes and we parse:
- * about a third of a call's events.
+ * fsmrf subscribes each channel's connection to CHANNEL_EXECUTE and
+ * CHANNEL_EXECUTE_COMPLETE. Each is a ~7 kB JSON event with all the channel's
+ * variables, which FreeSWITCH writes and we parse, and together they were
+ * about half of a call's event-socket bytes. Nothing of ours waits on them:
+ * a join settles on the room's add-member event, a hang-up on FreeSWITCH's
+ * BYE, and naming a standby endpoint is not awaited. So a channel's executes
+ * report failure to send, never completion (see Endpoint.execute).
  */
-function withoutExecuteStart(conn: EslSocketOwner): void {
+const UNREAD_CHANNEL_EVENTS = new Set(['CHANNEL_EXECUTE', 'CHANNEL_EXECUTE_COMPLETE']);
+
+function withoutExecuteEvents(conn: EslSocketOwner): void {
   const subscribe = conn.subscribe;
   if (!subscribe) return;
   conn.subscribe = function (this: EslSocketOwner, events, callback) {
-    const names = (Array.isArray(events) ? events : events.split(' ')).filter((name) => name !== 'CHANNEL_EXECUTE');
+    const names = (Array.isArray(events) ? events : events.split(' ')).filter((name) => !UNREAD_CHANNEL_EVENTS.has(name));
     subscribe.call(this, names.join(' '), callback);
   };
 }
@@ -135,6 +140,6 @@ export function tuneMediaSockets(ms: MediaServer): void {
   tune(ms.conn as unknown as EslSocketOwner);
   (ms as unknown as MediaServerInternals)._server?.on('connection::open', (conn) => {
     tune(conn);
-    withoutExecuteStart(conn);
+    withoutExecuteEvents(conn);
   });
 }

@@ -153,8 +153,12 @@ export interface Endpoint {
   /** FreeSWITCH hung the channel up, or its event socket closed. */
   on(event: 'destroy', listener: () => void): this;
   off(event: 'destroy', listener: () => void): this;
-  /** Runs a dialplan application on the channel; resolves when it completes. */
-  execute(app: string, arg: string): Promise<unknown>;
+  /**
+   * Queues a dialplan application on the channel; FreeSWITCH runs a channel's
+   * applications in order. Rejects when it cannot be sent; never resolves, as
+   * channel connections are not told of completions (drachtio-adapter.ts).
+   */
+  execute(app: string, arg: string): Promise<never>;
 }
 
 export interface CreateEndpointOptions {

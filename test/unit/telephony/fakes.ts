@@ -36,7 +36,8 @@ export class FakeEndpoint extends EventEmitter implements Endpoint {
   join = jest.fn((_room: string) => Promise.resolve({ memberId: 7, confUuid: 'conf-1' }));
   readonly dialog = { modify: jest.fn((_sdp: string) => Promise.resolve({})) };
   destroy = jest.fn(() => Promise.resolve());
-  execute = jest.fn((_app: string, _arg: string) => Promise.resolve({}));
+  // As on a live channel connection: queued, never told of completion.
+  execute = jest.fn((_app: string, _arg: string) => new Promise<never>(() => undefined));
 }
 
 export class FakeDialog extends EventEmitter implements Dialog {

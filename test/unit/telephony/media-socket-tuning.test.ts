@@ -35,7 +35,7 @@ describe('tuneMediaSockets', () => {
     }
   });
 
-  it("leaves CHANNEL_EXECUTE out of a channel's subscription and keeps the rest", () => {
+  it("leaves the execute events out of a channel's subscription and keeps the rest", () => {
     const server = new EventEmitter();
     tuneMediaSockets({ conn: fakeConnection().conn, _server: server } as unknown as MediaServer);
     const channel = fakeConnection();
@@ -43,6 +43,6 @@ describe('tuneMediaSockets', () => {
 
     channel.conn.subscribe('CHANNEL_EXECUTE CHANNEL_EXECUTE_COMPLETE CHANNEL_CALLSTATE CUSTOM conference::maintenance');
     channel.conn.subscribe(['CHANNEL_ANSWER', 'CHANNEL_EXECUTE']);
-    expect(channel.subscribed).toEqual(['CHANNEL_EXECUTE_COMPLETE CHANNEL_CALLSTATE CUSTOM conference::maintenance', 'CHANNEL_ANSWER']);
+    expect(channel.subscribed).toEqual(['CHANNEL_CALLSTATE CUSTOM conference::maintenance', 'CHANNEL_ANSWER']);
   });
 });
