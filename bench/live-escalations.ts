@@ -3,8 +3,10 @@
 //   (a) customer INVITE sent → agent phone's INVITE received
 //   (b) escalation request sent → expert phone's INVITE received
 //   (c) expert's 200 OK sent → expert added to the room (FreeSWITCH's add-member)
-// with failed calls and the service's peak RSS, next to a baseline measured in
-// the same run: FreeSWITCH `api status` over the event socket. Phone times are
+// with failed calls, the service's peak RSS and CPU time per call, next to a
+// baseline measured in the same run: FreeSWITCH `api status` over the event
+// socket. It also prints the CPU time the hypervisor stole during the calls:
+// on a shared virtual machine the latencies swing with it (cpu-time.ts). Phone times are
 // sipp's own message time stamps; the room's, FreeSWITCH's add-member event
 // time stamp, whose lag behind our clock is measured first and printed
 // (freeswitch-clock.ts). (c') takes the time this process receives the
@@ -26,6 +28,7 @@ import { EslClient } from '../test/e2e/support/esl';
 import { E2E_SETTINGS } from '../test/e2e/support/live-service';
 import { liveStackFromEnv, stackSettings, unreachableParts } from '../test/e2e/support/live-stack';
 import { SippPhone, stopAllPhones } from '../test/e2e/support/sipp-phone';
+import { processCpuMs, stolenCpuMs } from './cpu-time';
 import { measureClockLag } from './freeswitch-clock';
 import { percentile } from './stats';
 
@@ -170,12 +173,16 @@ async function main() {
     const addMember = new Map<string, number>();
     // The same, when this process heard of it: later by the event socket's delivery.
     const heardAt = new Map<string, number>();
-    await esl.onEvents('CUSTOM conference::maintenance', (e) => {
-      if (e.Action !== 'add-member') return;
-      const key = `${e['Conference-Name']}/${e['Caller-Caller-ID-Number']}`;
-      addMember.set(key, Number(e['Event-Date-Timestamp']) / 1000);
-      heardAt.set(key, now());
-    });
+    // Filtered in FreeSWITCH: the other room events would cost it and this process work during the calls.
+    await esl.onEvents(
+      'CUSTOM conference::maintenance',
+      (e) => {
+        const key = `${e['Conference-Name']}/${e['Caller-Caller-ID-Number']}`;
+        addMember.set(key, Number(e['Event-Date-Timestamp']) / 1000);
+        heardAt.set(key, now());
+      },
+      { header: 'Action', value: 'add-member' },
+    );
     const events = await openSse(`${baseUrl}/v1/events/stream`, TOKEN);
 
     // The calls, at the given rate; each is escalated as soon as its agent is in the room.
@@ -198,6 +205,7 @@ async function main() {
     // One sipp plays every customer at the rate: a process per call would take
     // the stack's CPU on this host (an idle sipp polls at ~1% of a core).
     const numbers = Array.from({ length: CALLS }, (_, i) => `+4398${parseInt(tag, 16) % 1000}${String(i).padStart(3, '0')}`);
+    const cpuBefore = { service: processCpuMs(child.pid as number), stolen: stolenCpuMs() };
     const customers = await SippPhone.start({
       scenario: 'customer-call',
       outDir: OUT,
@@ -213,6 +221,8 @@ async function main() {
     await customers.waitForExit((40 + CALLS / RATE) * 1000).catch(() => undefined);
     await sleep(500);
     const rssMb = peakRssMb(child.pid as number);
+    const serviceCpuMs = processCpuMs(child.pid as number) - cpuBefore.service;
+    const stolenMs = stolenCpuMs() - cpuBefore.stolen;
     events.close();
 
     // Measure from the phones' traces.
@@ -264,7 +274,8 @@ async function main() {
     console.log(summary("(c') the same, as an ESL listener heard of it", cHeard, 50, baseline));
     console.log(`failed calls: ${failed.length} of ${CALLS}${escalationFailures.length ? `; refused escalations: ${escalationFailures.length}` : ''}`);
     for (const line of [...failed, ...escalationFailures].slice(0, 10)) console.log(`  ${line}`);
-    console.log(`service peak RSS: ${rssMb.toFixed(1)} MB`);
+    console.log(`service peak RSS: ${rssMb.toFixed(1)} MB; service CPU ${(serviceCpuMs / CALLS).toFixed(1)} ms per call`);
+    console.log(`CPU time stolen from this host by its hypervisor during the calls: ${stolenMs} ms`);
     console.log(
       `FreeSWITCH's event stamps ran up to ${clockLag.maxBehindMs.toFixed(1)} ms behind our clock (±${(clockLag.roundTripP50Ms / 2).toFixed(1)} ms): (c) may read low by that much${clockLag.maxBehindMs > 5 ? ' — is 1ms-timer set in switch.conf?' : ''}`,
     );

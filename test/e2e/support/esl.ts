@@ -60,16 +60,25 @@ export class EslClient {
     return run;
   }
 
-  /** Subscribes to events ("CUSTOM conference::maintenance"); each arrives as its headers. */
-  async onEvents(names: string, listener: (event: Record<string, string>) => void): Promise<void> {
+  /**
+   * Subscribes to events ("CUSTOM conference::maintenance"); each arrives as
+   * its headers. With `only`, FreeSWITCH sends just the events whose header
+   * has that value (an event-socket filter), and writes no others for us.
+   */
+  async onEvents(names: string, listener: (event: Record<string, string>) => void, only?: { header: string; value: string }): Promise<void> {
     this.eventListeners.push(listener);
-    const reply = await this.send(`event plain ${names}`);
-    if (!reply.headers['Reply-Text']?.startsWith('+OK')) throw new Error(`ESL refused the subscription: ${reply.headers['Reply-Text']}`);
+    if (only) await this.expectOk(`filter ${only.header} ${only.value}`);
+    await this.expectOk(`event plain ${names}`);
   }
 
   close(): void {
     this.socket.end();
     this.socket.destroy();
+  }
+
+  private async expectOk(command: string): Promise<void> {
+    const reply = await this.send(command);
+    if (!reply.headers['Reply-Text']?.startsWith('+OK')) throw new Error(`ESL refused "${command}": ${reply.headers['Reply-Text']}`);
   }
 
   private send(command: string): Promise<Reply> {
