@@ -22,9 +22,10 @@ export interface Projection {
  * so a restart resumes where it stopped. Every instance may run one; the
  * cursor check makes each event apply once, and the loser re-reads.
  *
- * New events wake it a moment later, not at once: a busy call centre logs
+ * New events wake it a second later, not at once: a busy call centre logs
  * many events a second, and one pass over all of them costs the calls far
- * less than a pass each. Readers call catchUp() first, so they never see it behind.
+ * less than a pass each (each pass reads the cursor and the log, and writes).
+ * Readers call catchUp() first, so they never see it behind.
  * A pass applies up to `batch` events in one step: one read and one write to
  * Redis for all of them, short enough not to hold up the claims queued behind.
  */
@@ -39,7 +40,7 @@ export class ProjectionRunner {
     private readonly feed: EventFeed,
     private readonly log: Logger,
     private readonly batch = 100,
-    private readonly wakeDelayMs = 200,
+    private readonly wakeDelayMs = 1000,
   ) {
     this.background = new BackgroundWork(log);
   }
@@ -75,7 +76,10 @@ export class ProjectionRunner {
       if (events.length === 0) return;
       if (!(await this.projection.apply(prev, events))) {
         this.log.debug({ projection: this.projection.name, at: prev }, 'another instance moved the cursor; re-reading');
+        continue;
       }
+      // Less than a batch was everything logged when we read; later events wake us again.
+      if (events.length < this.batch) return;
     }
   }
 }
