@@ -360,6 +360,26 @@ describe('escalation (fake telephony, real Redis)', () => {
     expect(await state('bo')).toMatchObject({ state: 'available', activeClaims: 0 });
   });
 
+  it('escalation: the customer hangs up while the next expert is being claimed — nobody rings, the claim is released', async () => {
+    await start();
+    await available(agent('ana'), expert('bo'), expert('cy'));
+    const { call, customer } = await connectedCall();
+    const { id } = (await escalate(call.id, { target: { skills: [{ name: 'billing', minLevel: 2 }] }, mode: 'conference', case: caseBody })).json();
+    const toBo = await dialTo('bo');
+    // The hunt's next claim lands only after the call has ended.
+    const tryClaim = t.services.claims.tryClaim.bind(t.services.claims);
+    jest.spyOn(t.services.claims, 'tryClaim').mockImplementationOnce(async (...args) => {
+      customer.remoteHangup();
+      await eventually(async () => expect((await t.services.calls.list()).some((c) => c.id === call.id)).toBe(false));
+      return tryClaim(...args);
+    });
+    toBo.fail('declined', 603);
+    await eventually(async () => expect(await escalation(id)).toMatchObject({ state: 'ended', reason: 'call_ended' }));
+    expect(phone.dials.some((d) => d.request.uri.includes('cy@'))).toBe(false);
+    expect(await state('cy')).toMatchObject({ state: 'available', activeClaims: 0 });
+    await expectNothingLeft();
+  });
+
   it('escalation: the expert answers just as the customer hangs up — the answered leg is hung up', async () => {
     await start();
     await available(agent('ana'), expert('bo'));

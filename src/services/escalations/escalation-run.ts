@@ -156,6 +156,11 @@ export class EscalationRun implements SessionWatcher {
     let claim: Claim | undefined = firstClaim;
     while (!this.stopReason) {
       claim ??= await this.claimNext();
+      // Stopped while the claim was being made (the customer hung up): ring nobody.
+      if (this.stopReason) {
+        if (claim) await this.deps.claims.releaseQuietly(claim.claimId);
+        break;
+      }
       if (!claim) {
         await this.pause();
         continue;
