@@ -5,6 +5,7 @@ import { tuneMediaSockets } from './drachtio-adapter';
 import type { CreateEndpointOptions, Endpoint, MediaServer, Mrf } from './drachtio-api';
 import { DeadlineError, withDeadline } from './deadline';
 import { errorText, MediaOperationError, MediaUnavailableError } from './errors';
+import { EndpointsInUse } from './endpoints-in-use';
 import { probeMediaServer } from './esl-probe';
 import { LoadCounter, leastLoaded, parseSessionCount } from './media-load';
 import { nameStandbyEndpoint, STANDBY_FROM, StandbyEndpoints } from './standby-endpoints';
@@ -65,6 +66,7 @@ export class MediaServerLink implements MediaChannels {
   private ms?: MediaServer;
   private standby?: StandbyEndpoints;
   private readonly channels = new LoadCounter();
+  private readonly inUse = new EndpointsInUse();
   private retryDelayMs: number;
   private retryTimer?: NodeJS.Timeout;
   private sampleTimer?: NodeJS.Timeout;
@@ -107,9 +109,9 @@ export class MediaServerLink implements MediaChannels {
   async openEndpoint(opts: CreateEndpointOptions): Promise<OpenedEndpoint> {
     const ms = this.server();
     const standby = opts.remoteSdp ? undefined : this.standby?.take();
-    if (!standby) return this.createEndpoint(ms, opts);
+    if (!standby) return this.inUse.track(await this.createEndpoint(ms, opts));
     nameStandbyEndpoint(standby.endpoint, opts.headers?.From, this.log);
-    return standby;
+    return this.inUse.track(standby);
   }
 
   private async createEndpoint(ms: MediaServer, opts: CreateEndpointOptions): Promise<OpenedEndpoint> {
@@ -139,13 +141,15 @@ export class MediaServerLink implements MediaChannels {
     return withDeadline(ms.api(command), this.timings.apiMs, () => new MediaOperationError(command, 'no reply in time'));
   }
 
-  /** Hangs up the standby endpoints, then disconnects. */
+  /** Hangs up the standby endpoints and any still in use, then disconnects. */
   async close(): Promise<void> {
     this.closed = true;
     this.state = 'disconnected';
     clearTimeout(this.retryTimer);
     clearInterval(this.sampleTimer);
     await this.standby?.close();
+    const left = await this.inUse.hangUpAll((opened) => this.discard(opened));
+    if (left > 0) this.log.warn({ endpoints: left }, 'hung up endpoints still in use at shutdown');
     this.dropServer();
   }
 
