@@ -6,11 +6,11 @@
 // with failed calls, the service's peak RSS and CPU time per call, next to a
 // baseline measured in the same run: FreeSWITCH `api status` over the event
 // socket. It also prints the CPU time the hypervisor stole during the calls:
-// on a shared virtual machine the latencies swing with it (cpu-time.ts). Phone times are
-// sipp's own message time stamps; the room's, FreeSWITCH's add-member event
-// time stamp, whose lag behind our clock is measured first and printed
-// (freeswitch-clock.ts). (c') takes the time this process receives the
-// add-member event instead, which adds the event's delivery.
+// on a shared virtual machine the latencies swing with it (cpu-time.ts).
+// Phone times are sipp's own message time stamps; the room's, FreeSWITCH's
+// add-member event time stamp, whose lag behind our clock is measured first
+// and printed (freeswitch-clock.ts). (c') takes the time this process
+// receives the add-member event instead, which adds the event's delivery.
 //
 // Environment: the e2e suite's (REDIS_URL, DRACHTIO_*, FREESWITCH_*,
 // E2E_SIP_TARGET, E2E_PHONE_IP), BENCH_CALLS (default 50), BENCH_RATE (calls/s,
