@@ -1,3 +1,4 @@
+import { MediaOperationError } from './errors';
 import type { OpenedEndpoint } from './media-servers';
 
 /**
@@ -9,9 +10,20 @@ import type { OpenedEndpoint } from './media-servers';
  */
 export class EndpointsInUse {
   private readonly held = new Set<OpenedEndpoint>();
+  private closed = false;
 
-  /** The same endpoint, whose release also forgets it here. */
+  /** `discard` hangs an endpoint up and releases it; never throws. */
+  constructor(private readonly discard: (opened: OpenedEndpoint) => Promise<void>) {}
+
+  /**
+   * The same endpoint, whose release also forgets it here. One that FreeSWITCH
+   * finished making after close() is hung up at once instead, and the opening fails.
+   */
   track(opened: OpenedEndpoint): OpenedEndpoint {
+    if (this.closed) {
+      void this.discard(opened);
+      throw new MediaOperationError('opening a media endpoint', 'the media server is being closed');
+    }
     const tracked: OpenedEndpoint = {
       endpoint: opened.endpoint,
       release: () => {
@@ -23,10 +35,11 @@ export class EndpointsInUse {
     return tracked;
   }
 
-  /** Hangs up every endpoint still held (`discard` hangs up and releases); returns how many. */
-  async hangUpAll(discard: (opened: OpenedEndpoint) => Promise<void>): Promise<number> {
+  /** Hangs up every endpoint still held, and any handed in later; returns how many were held. */
+  async close(): Promise<number> {
+    this.closed = true;
     const left = [...this.held];
-    await Promise.all(left.map(discard));
+    await Promise.all(left.map((opened) => this.discard(opened)));
     return left.length;
   }
 }

@@ -66,7 +66,7 @@ export class MediaServerLink implements MediaChannels {
   private ms?: MediaServer;
   private standby?: StandbyEndpoints;
   private readonly channels = new LoadCounter();
-  private readonly inUse = new EndpointsInUse();
+  private readonly inUse = new EndpointsInUse((opened) => this.discard(opened));
   private retryDelayMs: number;
   private retryTimer?: NodeJS.Timeout;
   private sampleTimer?: NodeJS.Timeout;
@@ -148,7 +148,7 @@ export class MediaServerLink implements MediaChannels {
     clearTimeout(this.retryTimer);
     clearInterval(this.sampleTimer);
     await this.standby?.close();
-    const left = await this.inUse.hangUpAll((opened) => this.discard(opened));
+    const left = await this.inUse.close();
     if (left > 0) this.log.warn({ endpoints: left }, 'hung up endpoints still in use at shutdown');
     this.dropServer();
   }
