@@ -2,6 +2,13 @@ import type Redis from 'ioredis';
 import type { Call } from '../domain/call';
 
 /**
+ * Where a call queued now stands: arrival order, or with `front` (an agent
+ * dropped it) before everyone waiting, the latest such call first. Known
+ * without reading the queue, so the owner can hunt while the write is on its way.
+ */
+export const queueScore = (front: boolean, nowMs = Date.now()): number => (front ? -nowMs : nowMs);
+
+/**
  * Live calls and the agent queue. A call's record is written by the instance
  * that owns it and removed when it ends, so nothing outlives a call; the
  * event log keeps its history.
@@ -40,27 +47,14 @@ export class CallStore {
     await this.redis.multi().del(this.callKey(id)).srem(this.liveKey, id).zrem(this.queueKey, id).exec();
   }
 
-  /** Arrival order; `front` puts the call before everyone waiting (an agent dropped it). */
-  async enqueue(id: string, front: boolean): Promise<void> {
-    await this.redis.zadd(this.queueKey, await this.queueScore(front), id);
-  }
-
-  /** Writes the call's record and queues it, in one round trip (two for `front`). */
-  async saveQueued(call: Call, front: boolean): Promise<void> {
-    const score = await this.queueScore(front);
+  /** Writes the call's record and queues it at `score` (see queueScore), in one round trip. */
+  async saveQueued(call: Call, score: number): Promise<void> {
     await this.redis
       .multi()
       .set(this.callKey(call.id), JSON.stringify(call))
       .sadd(this.liveKey, call.id)
       .zadd(this.queueKey, score, call.id)
       .exec();
-  }
-
-  private async queueScore(front: boolean): Promise<number> {
-    const score = Date.now();
-    if (!front) return score;
-    const [, head] = await this.redis.zrange(this.queueKey, 0, 0, 'WITHSCORES');
-    return Math.min(score, head === undefined ? score : Number(head)) - 1;
   }
 
   async dequeue(id: string): Promise<void> {

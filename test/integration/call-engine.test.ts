@@ -139,6 +139,27 @@ describe('call engine (fake telephony, real Redis)', () => {
     expect((await t.services.events.since('0')).at(-1)?.data).toMatchObject({ reason: 'customer_hangup' });
   });
 
+  it('call: a customer who hangs up while an agent is being claimed — nobody rings, the claim is released', async () => {
+    await start();
+    await available(agent('ana'));
+    // The hunt's claim lands only after the call has ended.
+    const tryClaim = t.services.claims.tryClaim.bind(t.services.claims);
+    jest.spyOn(t.services.claims, 'tryClaim').mockImplementationOnce(async (...args) => {
+      const answered = await eventually(() => {
+        if (!inbound.answered) throw new Error('not answered yet');
+        return inbound.answered;
+      });
+      answered.remoteHangup();
+      await eventually(async () => expect(await t.services.calls.list()).toEqual([]));
+      return tryClaim(...args);
+    });
+    const inbound = phone.call('+43111');
+    await eventually(() => expect(t.services.claims.tryClaim).toHaveBeenCalled());
+    await expectNothingLeft();
+    expect(phone.dials).toHaveLength(0);
+    expect(await state('ana')).toMatchObject({ state: 'available', activeClaims: 0 });
+  });
+
   it("call: a customer who hangs up while the agent rings cancels the agent's INVITE and frees them", async () => {
     await start();
     await available(agent('ana'));
@@ -264,6 +285,9 @@ describe('call engine (fake telephony, real Redis)', () => {
       expect(queue[0]).toBe(waitingCall?.id);
     });
     expect((await state('sam')).state).toBe('wrap-up');
+    // The next free agent gets it before the caller who came later.
+    await available(agent('tom'));
+    expect((await dialTo('tom')).request.headers['X-Customer']).toBe('+2-waiting');
     waiting.answered!.remoteHangup();
     customer.answered!.remoteHangup();
     await expectNothingLeft();

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Call, CallEndReason } from '../../domain/call';
 import type { Config } from '../../config/schema';
-import type { CallStore } from '../../store/call-store';
+import { type CallStore, queueScore } from '../../store/call-store';
 import type { DialFailed, InboundCall, Leg } from '../ports/telephony';
 import { BackgroundWork } from '../background-work';
 import { OnePassAtATime } from '../one-pass-at-a-time';
@@ -185,7 +185,13 @@ export class CallEngine {
     if (session.ended) return;
     session.call.state = 'queued';
     session.call.queuedAt = new Date().toISOString();
-    await this.deps.calls.saveQueued(session.call, position === 'front');
+    session.queueScore = queueScore(position === 'front');
+    const saving = this.deps.calls.saveQueued(session.call, session.queueScore);
+    // Hunt at once: the claim needs nothing the write makes, and the event
+    // below still goes out well before any ringing it could be confused with
+    // (a claim, a look-up and a SIP round trip).
+    this.kickDispatch();
+    await saving;
     // The call may have ended while the write was under way: end() removed the
     // record and the queue entry, unless our write landed after that.
     if (session.ended) {
@@ -198,25 +204,50 @@ export class CallEngine {
       this.settings.queueMaxWaitSec * 1000,
     );
     session.queueTimer.unref();
-    // Hunt at once: the event goes out on the same connection well before any
-    // ringing it could be confused with (a claim, a look-up and a SIP round trip).
-    this.kickDispatch();
     await this.deps.events.append('call.queued', { callId: session.id, position });
   }
 
+  private async dequeue(session: CallSession): Promise<void> {
+    session.queueScore = undefined;
+    await this.deps.calls.dequeue(session.id);
+  }
+
+  /**
+   * Offers this instance's waiting calls, first in line first. Only the owner
+   * offers a call, so its own sessions in their queue order are all a pass
+   * needs: it reads nothing from the shared queue.
+   */
   private async dispatchOnce(): Promise<void> {
-    for (const callId of await this.deps.calls.queued()) {
-      const session = this.sessions.get(callId);
-      // Calls of other instances are theirs to dispatch; one offer at a time per call.
-      if (!session || session.ended || session.call.state !== 'queued' || session.ringing() || session.holdsCustomer()) continue;
+    const inLine = [...this.sessions.values()].filter((s) => this.waitsForAgent(s));
+    inLine.sort((a, b) => (a.queueScore as number) - (b.queueScore as number));
+    for (const session of inLine) {
+      // An earlier claim of this pass took time: the call may have moved on.
+      if (!this.waitsForAgent(session)) continue;
       const skill = this.serviceNumberFor(session.call.serviceNumber)?.skill;
       const claim = await this.deps.claims.tryClaim(
         { role: 'agent', skills: skill ? [{ name: skill, minLevel: 1 }] : [], exclude: [...session.excluded] },
         this.settings.claimLeaseSec,
-        { callId },
+        { callId: session.id },
       );
-      if (claim) this.background.run('agent offer', () => this.offer(session, claim.personId, claim.claimId));
+      if (!claim) continue;
+      // Ended (the customer hung up) or offered another way while the claim was made: ring nobody.
+      if (!this.waitsForAgent(session)) {
+        await this.deps.claims.releaseQuietly(claim.claimId);
+        continue;
+      }
+      this.background.run('agent offer', () => this.offer(session, claim.personId, claim.claimId));
     }
+  }
+
+  /** In the queue, and not being offered to anyone: one offer at a time per call. */
+  private waitsForAgent(session: CallSession): boolean {
+    return (
+      !session.ended &&
+      session.queueScore !== undefined &&
+      session.call.state === 'queued' &&
+      !session.ringing() &&
+      !session.holdsCustomer()
+    );
   }
 
   /** Rings one claimed agent; on answer joins them, on failure hunts again. */
@@ -247,7 +278,7 @@ export class CallEngine {
     call.state = 'connected';
     const waitMs = Date.now() - Date.parse(call.queuedAt ?? call.createdAt);
     call.answeredAt ??= new Date().toISOString();
-    await this.deps.calls.dequeue(call.id);
+    await this.dequeue(session);
     await this.saveCall(session);
     await this.deps.events.append('call.answered', { callId: call.id, agentId, waitMs });
   }
@@ -355,7 +386,7 @@ export class CallEngine {
     }
     const ringing = session.ringing();
     if (ringing) await this.staffLegs.release(ringing, false);
-    await this.deps.calls.dequeue(session.id);
+    await this.dequeue(session);
     const dial = this.deps.telephony.dial({
       uri: overflow,
       mediaServer: session.call.mediaServer,
@@ -389,7 +420,7 @@ export class CallEngine {
     if (!message || !customer?.memberId) return;
     const ringing = session.ringing();
     if (ringing) await this.staffLegs.release(ringing, false);
-    await this.deps.calls.dequeue(session.id);
+    await this.dequeue(session);
     try {
       await this.deps.telephony.playToMember(session.call.mediaServer, session.call.room, customer.memberId, message.sound);
     } catch (err) {

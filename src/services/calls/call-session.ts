@@ -32,6 +32,8 @@ export class CallSession {
   readonly excluded = new Set<string>();
   readonly watchers = new Set<SessionWatcher>();
   ended = false;
+  /** Its place in the agent queue (the store's queueScore) while it is in it. */
+  queueScore?: number;
   queueTimer?: NodeJS.Timeout;
   /** The customer's leg, once answered: the hunt for an agent starts while we answer. */
   customer?: Leg;
