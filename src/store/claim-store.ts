@@ -1,14 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type Redis from 'ioredis';
 import type { Criteria } from '../domain/matching';
+import type { Person } from '../domain/person';
 import { type Keys, keys } from './keys';
 import { LuaScripts } from './lua-scripts';
+import { storedPerson } from './people-store';
 import { ScriptBatch } from './script-batch';
 
 export interface Claim {
   claimId: string;
   personId: string;
   expiresAt: string;
+  /** Their profile as the claim read it; absent on a claim known only by id. */
+  person?: Person;
 }
 
 export interface ClaimDetails extends Claim {
@@ -24,8 +28,8 @@ export class ClaimStore {
   private readonly scripts: LuaScripts;
   private readonly k: Keys;
   /** Each request's arguments to lua/claim.lua, its claim id first. */
-  private readonly claims = new ScriptBatch<(string | number)[], [string, number] | null>(async (requests) => {
-    return (await this.scripts.run('claim', requests.length, ...requests.flat())) as ([string, number] | null)[];
+  private readonly claims = new ScriptBatch<(string | number)[], [string, number, string] | null>(async (requests) => {
+    return (await this.scripts.run('claim', requests.length, ...requests.flat())) as ([string, number, string] | null)[];
   });
   private readonly releases = new ScriptBatch<string, string | null>(async (claimIds) => {
     return (await this.scripts.run('claim-release', ...claimIds)) as (string | null)[];
@@ -54,7 +58,8 @@ export class ClaimStore {
       ...criteria.skills.flatMap((s) => [s.name, s.minLevel]),
     ]);
     if (!reply) return undefined;
-    return { claimId, personId: reply[0], expiresAt: iso(reply[1]) };
+    const [personId, expiresMs, profile] = reply;
+    return { claimId, personId, expiresAt: iso(expiresMs), person: storedPerson(personId, profile) };
   }
 
   /** New expiry, or undefined when the claim is gone (released or lapsed). */

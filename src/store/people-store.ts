@@ -13,13 +13,20 @@ const csv = (items: readonly string[]) => (items.length ? `,${items.join(',')},`
 const languageTags = (languages: readonly string[]) =>
   [...new Set(languages.flatMap((l) => [l, l.split('-')[0] ?? l]))];
 
+/**
+ * A person from their stored profile. Stored by PeopleStore after validation;
+ * parsing again guards against records written by an older version with
+ * other defaults.
+ */
+export function storedPerson(id: string, profile: string): Person {
+  return personInputSchema.parse({ ...JSON.parse(profile), id });
+}
+
 function decode(id: string, fields: (string | null)[]): PersonRecord | undefined {
   const [profile, state, reason, sinceMs, idleMs, load] = fields;
   if (profile == null) return undefined;
   return {
-    // Stored by this class after validation; parsing again guards against
-    // records written by an older version with other defaults.
-    person: personInputSchema.parse({ ...JSON.parse(profile), id }),
+    person: storedPerson(id, profile),
     presence: {
       state: (state ?? INITIAL_PRESENCE_STATE) as PresenceState,
       reason: reason ?? '',

@@ -50,9 +50,12 @@ describe('call engine (fake telephony, real Redis)', () => {
   it('call: a customer reaches the longest-idle agent, who rings with our headers and joins the room', async () => {
     await start();
     await available(agent('ana'), agent('sam'));
+    const lookUp = jest.spyOn(t.services.directory, 'get');
     const inbound = phone.call('+43111', '100');
 
     const dial = await dialTo('ana');
+    // The claim brought ana's profile: the hunt read nobody back.
+    expect(lookUp).not.toHaveBeenCalled();
     expect(dial.request.headers).toMatchObject({ 'X-Customer': '+43111', 'X-Service-Number': '100' });
     const call = await liveCall();
     expect(dial.request.headers['X-Call-Id']).toBe(call.id);

@@ -33,6 +33,12 @@ describe('claims', () => {
     expect(third.json()).toMatchObject({ error: 'none_available' });
   });
 
+  it('a claim brings the profile it claimed, so whoever dials the person reads nothing more', async () => {
+    await addAvailable(expert('e1', { languages: ['fr'], skills: [{ name: 'billing', level: 3 }] }));
+    const claimed = await t.services.claims.tryClaim({ role: 'expert', skills: [], exclude: [] });
+    expect(claimed?.person).toEqual((await t.services.directory.get('e1')).person);
+  });
+
   it('honours language, several skills and the exclude list', async () => {
     await addAvailable(
       expert('de1', { languages: ['de-AT'], skills: [{ name: 'billing', level: 4 }, { name: 'tv', level: 2 }] }),

@@ -1,3 +1,4 @@
+import type { Person } from '../../domain/person';
 import type { Claim } from '../../store/claim-store';
 import type { EscalationRuns } from '../escalations/escalation-runs';
 import type { CallCommand } from '../ports/command-bus';
@@ -37,4 +38,9 @@ export class CallCommands {
   }
 }
 
-const claimOf = (c: { claimId: string; expertId: string }): Claim => ({ claimId: c.claimId, personId: c.expertId, expiresAt: '' });
+const claimOf = (c: { claimId: string; expertId: string; expert?: Person }): Claim => ({
+  claimId: c.claimId,
+  personId: c.expertId,
+  expiresAt: '',
+  person: c.expert,
+});

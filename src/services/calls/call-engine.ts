@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Call, CallEndReason } from '../../domain/call';
 import type { Config } from '../../config/schema';
 import { type CallStore, queueScore } from '../../store/call-store';
+import type { Claim } from '../../store/claim-store';
 import type { DialFailed, InboundCall, Leg } from '../ports/telephony';
 import { BackgroundWork } from '../background-work';
 import { OnePassAtATime } from '../one-pass-at-a-time';
@@ -235,7 +236,7 @@ export class CallEngine {
         await this.deps.claims.releaseQuietly(claim.claimId);
         continue;
       }
-      this.background.run('agent offer', () => this.offer(session, claim.personId, claim.claimId));
+      this.background.run('agent offer', () => this.offer(session, claim));
     }
   }
 
@@ -251,12 +252,14 @@ export class CallEngine {
   }
 
   /** Rings one claimed agent; on answer joins them, on failure hunts again. */
-  private async offer(session: CallSession, agentId: string, claimId: string): Promise<void> {
+  private async offer(session: CallSession, claim: Claim): Promise<void> {
     const { call } = session;
+    const agentId = claim.personId;
     call.state = 'offering';
     const { staff, result } = this.staffLegs.ring(session, {
       personId: agentId,
-      claimId,
+      claimId: claim.claimId,
+      person: claim.person,
       role: 'agent',
       headers: { 'X-Call-Id': call.id, 'X-Customer': call.customer, 'X-Service-Number': call.serviceNumber },
       ringTimeoutSec: this.settings.ringTimeoutSec,
@@ -340,7 +343,7 @@ export class CallEngine {
       : undefined;
     // The offer registers its ringing leg at once, so the dispatch that
     // queueing starts cannot offer the call to someone else meanwhile.
-    if (claim) this.background.run('agent offer', () => this.offer(session, claim.personId, claim.claimId));
+    if (claim) this.background.run('agent offer', () => this.offer(session, claim));
     session.excluded.clear();
     await this.queue(session, 'front');
     return claim ? 'agent' : 'queue';

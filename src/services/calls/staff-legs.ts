@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { LegRole } from '../../domain/call';
+import type { Person } from '../../domain/person';
 import type { BackgroundWork } from '../background-work';
 import type { ClaimService } from '../claim-service';
 import type { DirectoryService } from '../directory-service';
@@ -23,6 +24,8 @@ export interface StaffLegDeps {
 export interface RingRequest {
   personId: string;
   claimId: string;
+  /** Their profile, when the claim brought it: then only the contact is looked up. */
+  person?: Person;
   role: Exclude<LegRole, 'customer'>;
   headers: Record<string, string>;
   ringTimeoutSec: number;
@@ -104,10 +107,8 @@ export class StaffLegs {
 
   private async dial(session: CallSession, staff: StaffLeg, request: RingRequest): Promise<RingResult> {
     // The contact is looked up while the media endpoint is made; the room lists the member by person.
-    const uri = this.deps.directory
-      .get(request.personId)
-      .then((person) => this.deps.contacts.uriFor(person.person))
-      .catch(() => undefined);
+    const person = request.person ? Promise.resolve(request.person) : this.deps.directory.get(request.personId).then((r) => r.person);
+    const uri = person.then((p) => this.deps.contacts.uriFor(p)).catch(() => undefined);
     const dial = this.deps.telephony.dial({
       uri,
       memberName: request.personId,

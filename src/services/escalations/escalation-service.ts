@@ -182,6 +182,7 @@ export class EscalationService {
       escalationId: id,
       claimId: claim.claimId,
       expertId: claim.personId,
+      expert: claim.person,
       escalation: structuredClone(escalation),
       caseRecord: structuredClone(record),
     });

@@ -1,5 +1,6 @@
 import type { Case } from '../../domain/case';
 import type { Escalation } from '../../domain/escalation';
+import type { Person } from '../../domain/person';
 import type { MemberControl } from './telephony';
 
 /** What one instance asks of the instance that owns a call (its dialogs and media live there). */
@@ -14,7 +15,8 @@ export type CallCommand =
       escalationId: string;
       claimId: string;
       expertId: string;
-      /** The records as created, so the owner need not read them back before dialling. */
+      /** The records as created and the expert as claimed, so the owner need not read them back before dialling. */
+      expert?: Person;
       escalation?: Escalation;
       caseRecord?: Case;
     }

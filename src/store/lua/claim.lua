@@ -3,7 +3,8 @@
 -- ARGV: prefix, n requests, then per request: claim id, lease ms, role,
 --       language ('' = any), exclude (",a,b,"), meta JSON, only this person
 --       ('' = anyone), n skills, then name/minLevel pairs.
--- Returns per request {person id, expiresMs}, or false when nobody matches.
+-- Returns per request {person id, expiresMs, profile JSON}, or false when nobody
+-- matches: the caller dials the person without reading them again.
 local now = now_ms()
 sweep_expired(now, 100)
 
@@ -11,7 +12,7 @@ sweep_expired(now, 100)
 local function matches(r, id)
   if string.find(r.exclude, ',' .. id .. ',', 1, true) then return nil end
   local f = redis.call('HMGET', person_key(id), 'roles', 'skills', 'state', 'load', 'max', 'idleMs', 'reason',
-    'sinceMs', 'langs')
+    'sinceMs', 'langs', 'profile')
   if tonumber(f[4]) >= tonumber(f[5]) then return nil end
   if r.lang ~= '' and not string.find(f[9] or '', ',' .. r.lang .. ',', 1, true) then return nil end
   for _, s in ipairs(r.skills) do
@@ -58,7 +59,7 @@ local function claim(r)
   redis.call('ZADD', P .. 'leases', int(expires), r.id)
   f[4] = redis.call('HINCRBY', person_key(chosen), 'load', '1')
   announce(chosen, f)
-  return { chosen, expires }
+  return { chosen, expires, f[10] }
 end
 
 local results, at = {}, 3
