@@ -15,9 +15,12 @@ export class ClaimService {
     return claim;
   }
 
-  /** Claims, or returns undefined when nobody matches (routing queues instead). */
+  /**
+   * Claims, or returns undefined when nobody matches (routing queues instead).
+   * Routing rings whom it claims: the claim brings their profile.
+   */
   tryClaim(criteria: Criteria, leaseSec = this.defaultLeaseSec, meta: Record<string, unknown> = {}): Promise<Claim | undefined> {
-    return this.claims.claim(criteria, leaseSec * 1000, meta);
+    return this.claims.claim(criteria, leaseSec * 1000, meta, true);
   }
 
   async renew(claimId: string, leaseSec = this.defaultLeaseSec): Promise<Claim> {

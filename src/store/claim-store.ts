@@ -1,18 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import type Redis from 'ioredis';
 import type { Criteria } from '../domain/matching';
-import type { Person } from '../domain/person';
 import { type Keys, keys } from './keys';
 import { LuaScripts } from './lua-scripts';
-import { storedPerson } from './people-store';
 import { ScriptBatch } from './script-batch';
 
 export interface Claim {
   claimId: string;
   personId: string;
   expiresAt: string;
-  /** Their profile as the claim read it; absent on a claim known only by id. */
-  person?: Person;
+  /**
+   * Their stored profile as the claim read it (decode with storedPerson), when
+   * asked for by whoever dials them at once.
+   */
+  profile?: string;
 }
 
 export interface ClaimDetails extends Claim {
@@ -28,8 +29,8 @@ export class ClaimStore {
   private readonly scripts: LuaScripts;
   private readonly k: Keys;
   /** Each request's arguments to lua/claim.lua, its claim id first. */
-  private readonly claims = new ScriptBatch<(string | number)[], [string, number, string] | null>(async (requests) => {
-    return (await this.scripts.run('claim', requests.length, ...requests.flat())) as ([string, number, string] | null)[];
+  private readonly claims = new ScriptBatch<(string | number)[], [string, number, string?] | null>(async (requests) => {
+    return (await this.scripts.run('claim', requests.length, ...requests.flat())) as ([string, number, string?] | null)[];
   });
   private readonly releases = new ScriptBatch<string, string | null>(async (claimIds) => {
     return (await this.scripts.run('claim-release', ...claimIds)) as (string | null)[];
@@ -43,8 +44,11 @@ export class ClaimStore {
     this.k = keys(prefix);
   }
 
-  /** Claims the longest-idle claimable match, or returns undefined when none. */
-  async claim(criteria: Criteria, leaseMs: number, meta: Record<string, unknown> = {}): Promise<Claim | undefined> {
+  /**
+   * Claims the longest-idle claimable match, or returns undefined when none.
+   * `withProfile` also reads their profile, for a caller about to dial them.
+   */
+  async claim(criteria: Criteria, leaseMs: number, meta: Record<string, unknown> = {}, withProfile = false): Promise<Claim | undefined> {
     const claimId = randomUUID();
     const reply = await this.claims.add([
       claimId,
@@ -54,12 +58,13 @@ export class ClaimStore {
       criteria.exclude.length ? `,${criteria.exclude.join(',')},` : '',
       JSON.stringify(meta),
       criteria.personId ?? '',
+      withProfile ? '1' : '',
       criteria.skills.length,
       ...criteria.skills.flatMap((s) => [s.name, s.minLevel]),
     ]);
     if (!reply) return undefined;
     const [personId, expiresMs, profile] = reply;
-    return { claimId, personId, expiresAt: iso(expiresMs), person: storedPerson(personId, profile) };
+    return { claimId, personId, expiresAt: iso(expiresMs), profile };
   }
 
   /** New expiry, or undefined when the claim is gone (released or lapsed). */

@@ -1,4 +1,3 @@
-import type { Person } from '../../domain/person';
 import type { Claim } from '../../store/claim-store';
 import type { EscalationRuns } from '../escalations/escalation-runs';
 import type { CallCommand } from '../ports/command-bus';
@@ -38,9 +37,9 @@ export class CallCommands {
   }
 }
 
-const claimOf = (c: { claimId: string; expertId: string; expert?: Person }): Claim => ({
+const claimOf = (c: { claimId: string; expertId: string; expertProfile?: string }): Claim => ({
   claimId: c.claimId,
   personId: c.expertId,
   expiresAt: '',
-  person: c.expert,
+  profile: c.expertProfile,
 });

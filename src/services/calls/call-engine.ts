@@ -259,7 +259,7 @@ export class CallEngine {
     const { staff, result } = this.staffLegs.ring(session, {
       personId: agentId,
       claimId: claim.claimId,
-      person: claim.person,
+      profile: claim.profile,
       role: 'agent',
       headers: { 'X-Call-Id': call.id, 'X-Customer': call.customer, 'X-Service-Number': call.serviceNumber },
       ringTimeoutSec: this.settings.ringTimeoutSec,

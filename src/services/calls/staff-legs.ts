@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { LegRole } from '../../domain/call';
-import type { Person } from '../../domain/person';
+import { storedPerson } from '../../store/people-store';
 import type { BackgroundWork } from '../background-work';
 import type { ClaimService } from '../claim-service';
 import type { DirectoryService } from '../directory-service';
@@ -24,8 +24,8 @@ export interface StaffLegDeps {
 export interface RingRequest {
   personId: string;
   claimId: string;
-  /** Their profile, when the claim brought it: then only the contact is looked up. */
-  person?: Person;
+  /** Their stored profile, when the claim brought it: then only the contact is looked up. */
+  profile?: string;
   role: Exclude<LegRole, 'customer'>;
   headers: Record<string, string>;
   ringTimeoutSec: number;
@@ -107,7 +107,8 @@ export class StaffLegs {
 
   private async dial(session: CallSession, staff: StaffLeg, request: RingRequest): Promise<RingResult> {
     // The contact is looked up while the media endpoint is made; the room lists the member by person.
-    const person = request.person ? Promise.resolve(request.person) : this.deps.directory.get(request.personId).then((r) => r.person);
+    const { personId, profile } = request;
+    const person = profile ? Promise.resolve().then(() => storedPerson(personId, profile)) : this.deps.directory.get(personId).then((r) => r.person);
     const uri = person.then((p) => this.deps.contacts.uriFor(p)).catch(() => undefined);
     const dial = this.deps.telephony.dial({
       uri,

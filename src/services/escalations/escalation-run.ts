@@ -202,7 +202,7 @@ export class EscalationRun implements SessionWatcher {
     const { staff, result } = this.deps.engine.staffLegs.ring(session, {
       personId: expertId,
       claimId: claim.claimId,
-      person: claim.person,
+      profile: claim.profile,
       role: 'expert',
       headers: caseHeaders(session.call, this.caseRecord, this.deps.publicBaseUrl),
       ringTimeoutSec: escalation.ringTimeoutSec,

@@ -182,7 +182,7 @@ export class EscalationService {
       escalationId: id,
       claimId: claim.claimId,
       expertId: claim.personId,
-      expert: claim.person,
+      expertProfile: claim.profile,
       escalation: structuredClone(escalation),
       caseRecord: structuredClone(record),
     });

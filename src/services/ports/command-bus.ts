@@ -1,6 +1,5 @@
 import type { Case } from '../../domain/case';
 import type { Escalation } from '../../domain/escalation';
-import type { Person } from '../../domain/person';
 import type { MemberControl } from './telephony';
 
 /** What one instance asks of the instance that owns a call (its dialogs and media live there). */
@@ -15,8 +14,8 @@ export type CallCommand =
       escalationId: string;
       claimId: string;
       expertId: string;
-      /** The records as created and the expert as claimed, so the owner need not read them back before dialling. */
-      expert?: Person;
+      /** The records as created and the expert's profile as claimed, so the owner need not read them back before dialling. */
+      expertProfile?: string;
       escalation?: Escalation;
       caseRecord?: Case;
     }

@@ -2,9 +2,9 @@
 -- for each of several requests in turn (see script-batch.ts).
 -- ARGV: prefix, n requests, then per request: claim id, lease ms, role,
 --       language ('' = any), exclude (",a,b,"), meta JSON, only this person
---       ('' = anyone), n skills, then name/minLevel pairs.
--- Returns per request {person id, expiresMs, profile JSON}, or false when nobody
--- matches: the caller dials the person without reading them again.
+--       ('' = anyone), with profile ('1' or ''), n skills, then name/minLevel pairs.
+-- Returns per request {person id, expiresMs[, profile JSON]}, or false when
+-- nobody matches. The profile is for a caller that dials the person at once.
 local now = now_ms()
 sweep_expired(now, 100)
 
@@ -12,7 +12,7 @@ sweep_expired(now, 100)
 local function matches(r, id)
   if string.find(r.exclude, ',' .. id .. ',', 1, true) then return nil end
   local f = redis.call('HMGET', person_key(id), 'roles', 'skills', 'state', 'load', 'max', 'idleMs', 'reason',
-    'sinceMs', 'langs', 'profile')
+    'sinceMs', 'langs')
   if tonumber(f[4]) >= tonumber(f[5]) then return nil end
   if r.lang ~= '' and not string.find(f[9] or '', ',' .. r.lang .. ',', 1, true) then return nil end
   for _, s in ipairs(r.skills) do
@@ -59,17 +59,18 @@ local function claim(r)
   redis.call('ZADD', P .. 'leases', int(expires), r.id)
   f[4] = redis.call('HINCRBY', person_key(chosen), 'load', '1')
   announce(chosen, f)
-  return { chosen, expires, f[10] }
+  if r.profile == '' then return { chosen, expires } end
+  return { chosen, expires, redis.call('HGET', person_key(chosen), 'profile') }
 end
 
 local results, at = {}, 3
 for n = 1, tonumber(ARGV[2]) do
   local r = { id = ARGV[at], lease = tonumber(ARGV[at + 1]), role = ARGV[at + 2], lang = ARGV[at + 3],
-    exclude = ARGV[at + 4], meta = ARGV[at + 5], only = ARGV[at + 6], skills = {} }
-  for i = 1, tonumber(ARGV[at + 7]) do
-    r.skills[i] = { name = ARGV[at + 6 + 2 * i], min = tonumber(ARGV[at + 7 + 2 * i]) }
+    exclude = ARGV[at + 4], meta = ARGV[at + 5], only = ARGV[at + 6], profile = ARGV[at + 7], skills = {} }
+  for i = 1, tonumber(ARGV[at + 8]) do
+    r.skills[i] = { name = ARGV[at + 7 + 2 * i], min = tonumber(ARGV[at + 8 + 2 * i]) }
   end
-  at = at + 8 + 2 * #r.skills
+  at = at + 9 + 2 * #r.skills
   results[n] = claim(r)
 end
 return results
