@@ -380,6 +380,27 @@ describe('escalation (fake telephony, real Redis)', () => {
     await expectNothingLeft();
   });
 
+  it('escalation: the phone rings before the offer is logged — the log still has the offer first', async () => {
+    await start();
+    await available(agent('ana'), expert('bo'));
+    const { call } = await connectedCall();
+    // Logging the offer is slow this time: the phone's 180 comes back first.
+    let logOffer!: () => void;
+    const offerHeld = new Promise<void>((resolve) => (logOffer = resolve));
+    const append = t.services.events.append.bind(t.services.events);
+    jest.spyOn(t.services.events, 'append').mockImplementation(async (type, data) => {
+      if (type === 'escalation.offered') await offerHeld;
+      return append(type, data);
+    });
+    await escalate(call.id, { target: { expertId: 'bo' }, mode: 'conference', case: caseBody });
+    const toBo = await dialTo('bo');
+    toBo.ring();
+    await new Promise((r) => setTimeout(r, 50));
+    logOffer();
+    await eventually(async () => expect(await eventTypes()).toContain('escalation.ringing'));
+    expect(await eventTypes()).toEqual(['escalation.requested', 'escalation.offered', 'escalation.ringing']);
+  });
+
   it('escalation: the expert answers just as the customer hangs up — the answered leg is hung up', async () => {
     await start();
     await available(agent('ana'), expert('bo'));

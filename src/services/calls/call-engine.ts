@@ -187,12 +187,13 @@ export class CallEngine {
     session.call.state = 'queued';
     session.call.queuedAt = new Date().toISOString();
     session.queueScore = queueScore(position === 'front');
+    // The write and the event go out on the connection before the hunt's claim,
+    // so call.queued is logged before any ringing. The claim needs nothing the
+    // write makes: hunt at once.
     const saving = this.deps.calls.saveQueued(session.call, session.queueScore);
-    // Hunt at once: the claim needs nothing the write makes, and the event
-    // below still goes out well before any ringing it could be confused with
-    // (a claim, a look-up and a SIP round trip).
+    const announcing = this.deps.events.append('call.queued', { callId: session.id, position });
     this.kickDispatch();
-    await saving;
+    await Promise.all([saving, announcing]);
     // The call may have ended while the write was under way: end() removed the
     // record and the queue entry, unless our write landed after that.
     if (session.ended) {
@@ -205,7 +206,6 @@ export class CallEngine {
       this.settings.queueMaxWaitSec * 1000,
     );
     session.queueTimer.unref();
-    await this.deps.events.append('call.queued', { callId: session.id, position });
   }
 
   private async dequeue(session: CallSession): Promise<void> {

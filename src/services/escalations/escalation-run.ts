@@ -199,6 +199,8 @@ export class EscalationRun implements SessionWatcher {
     const attempt: EscalationAttempt = { expertId, startedAt: new Date().toISOString(), outcome: 'ringing' };
     escalation.attempts.push(attempt);
     this.declinedOnScreen = false;
+    // The phone's ringing is logged after the offer, whichever comes back first.
+    let offerLogged: Promise<unknown> = Promise.resolve();
     const { staff, result } = this.deps.engine.staffLegs.ring(session, {
       personId: expertId,
       claimId: claim.claimId,
@@ -206,13 +208,18 @@ export class EscalationRun implements SessionWatcher {
       role: 'expert',
       headers: caseHeaders(session.call, this.caseRecord, this.deps.publicBaseUrl),
       ringTimeoutSec: escalation.ringTimeoutSec,
-      onRinging: () => this.background.run('ringing event', () => this.deps.events.append('escalation.ringing', { ...this.ref(), expertId })),
+      onRinging: () =>
+        this.background.run('ringing event', async () => {
+          await offerLogged.catch(() => undefined);
+          await this.deps.events.append('escalation.ringing', { ...this.ref(), expertId });
+        }),
     });
     this.ringing = staff;
     // The case reaches the expert's screen while the phone rings; an answer
     // does not wait for it (the join is what the expert hears).
-    const delivering = this.update('ringing')
-      .then(() => this.deliverCase(expertId, attempt))
+    offerLogged = this.update('ringing').then(() => this.logOffer(expertId, attempt));
+    const delivering = offerLogged
+      .then(() => this.showOffer(expertId))
       .catch((err: unknown) => this.log.error({ err, expertId }, 'could not deliver the case to the expert'));
     const outcome = await result;
     this.ringing = undefined;
@@ -281,9 +288,14 @@ export class EscalationRun implements SessionWatcher {
     await this.update('hunting');
   }
 
-  private async deliverCase(expertId: string, attempt: EscalationAttempt): Promise<void> {
+  /** The expert may read the case from now on; the offer is logged (its webhook carries the case). */
+  private async logOffer(expertId: string, attempt: EscalationAttempt): Promise<void> {
     await this.deps.cases.addReader(this.caseRecord.id, expertId);
     await this.deps.events.append('escalation.offered', { ...this.ref(), expertId, attempt: this.escalation.attempts.indexOf(attempt) + 1 });
+  }
+
+  /** The case, with the customer's history, on the expert's screen. */
+  private async showOffer(expertId: string): Promise<void> {
     const history = await this.deps.historyFor(this.caseRecord, this.session.call.customer).catch(() => []);
     const current = (await this.deps.cases.get(this.caseRecord.id)) ?? this.caseRecord;
     await this.deps.screens.push(expertId, { kind: 'offer', data: { escalation: this.escalation, case: current, history } });
