@@ -34,10 +34,11 @@ describe('claims', () => {
     expect(third.json()).toMatchObject({ error: 'none_available' });
   });
 
-  it('a claim brings the profile it claimed, so whoever dials the person reads nothing more', async () => {
-    await addAvailable(expert('e1', { languages: ['fr'], skills: [{ name: 'billing', level: 3 }] }));
-    const claimed = await t.services.claims.tryClaim({ role: 'expert', skills: [], exclude: [] });
-    expect(storedPerson('e1', claimed?.profile ?? '')).toEqual((await t.services.directory.get('e1')).person);
+  it("routing's claim brings the profile it claimed, so whoever dials the person reads nothing more; the API's does not", async () => {
+    await addAvailable(expert('e1', { languages: ['fr'], skills: [{ name: 'billing', level: 3 }] }), expert('e2'));
+    const routed = await t.services.claims.tryClaim({ role: 'expert', skills: [], exclude: [] });
+    expect(storedPerson('e1', routed?.profile ?? '')).toEqual((await t.services.directory.get('e1')).person);
+    expect((await t.services.claims.claim({ role: 'expert', skills: [], exclude: [] })).profile).toBeUndefined();
   });
 
   it('honours language, several skills and the exclude list', async () => {

@@ -14,10 +14,11 @@ export type CallCommand =
       escalationId: string;
       claimId: string;
       expertId: string;
-      /** The records as created and the expert's profile as claimed, so the owner need not read them back before dialling. */
-      expertProfile?: string;
+      /** The records as created, so the owner need not read them back before dialling. */
       escalation?: Escalation;
       caseRecord?: Case;
+      /** The expert's stored profile as the claim read it: the owner dials without reading it again. */
+      expertProfile?: string;
     }
   | { type: 'escalation.merge'; callId: string; escalationId: string }
   | { type: 'escalation.cancel'; callId: string; escalationId: string }
