@@ -43,6 +43,11 @@ async function main(): Promise<void> {
     await Promise.allSettled([redis.quit(), subscriber.quit()]);
     clearTimeout(force);
     log.info('stopped');
+    // All is closed; a handle still open (a leaked socket) must not keep the process up.
+    setTimeout(() => {
+      log.warn('something still held the process open after shutdown; exiting');
+      process.exit(0);
+    }, 1000).unref();
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
