@@ -5,8 +5,9 @@ export type RedisClient = Redis;
 
 /**
  * One connection per purpose (commands, subscriber). Reconnects forever with a
- * capped backoff; commands issued while disconnected fail fast instead of
- * queueing, so an HTTP request gets a clear 503 rather than hanging.
+ * capped backoff; a command issued while disconnected waits while two more
+ * reconnection attempts fail (200 and 400 ms apart) and then fails, so an
+ * HTTP request gets a clear 503 rather than hanging.
  */
 export function connectRedis(url: string, name: string): Redis {
   return new Redis(url, {
