@@ -14,7 +14,7 @@ async function freePort(): Promise<number> {
   });
 }
 
-function ping(port: number): Promise<boolean> {
+export function ping(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = new Socket();
     socket.setTimeout(200);
@@ -36,6 +36,11 @@ export async function startRedisServer(): Promise<{ url: string; process: ChildP
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
     stdio: 'ignore',
   });
+  // When a later project's global setup throws (no Chromium), jest exits
+  // without running any teardown: the server must not outlive the run.
+  const stopWithUs = () => child.kill();
+  process.once('exit', stopWithUs);
+  child.once('exit', () => process.removeListener('exit', stopWithUs));
   const failed = new Promise<never>((_, reject) => {
     child.once('error', (err) =>
       reject(new Error(`cannot start redis-server (${err.message}); install it: apt-get install -y redis-server`)),
