@@ -52,9 +52,9 @@ export class PresenceService {
    * was deleted); returns whether it happened instead of throwing.
    */
   async trySystem(id: string, to: PresenceState, reason: string, onlyFrom?: readonly PresenceState[]): Promise<boolean> {
-    const found = await this.people.get(id);
-    if (!found) return false;
-    const from = found.presence.state;
+    const presence = await this.people.presence(id);
+    if (!presence) return false;
+    const from = presence.state;
     if (onlyFrom && !onlyFrom.includes(from)) return false;
     if (!checkTransition(from, to, 'system').ok) return false;
     return (await this.store.compareAndSet(id, from, to, reason)).ok;
@@ -84,8 +84,8 @@ export class PresenceService {
     const hold = this.timings.wrapUpRequired && callId !== undefined;
     if (hold) await this.store.openWrapUp(id, callId, nowMs + this.timings.wrapUpWindowSec * 1000);
     // Someone who allows two calls may still be on the other one.
-    const found = await this.people.get(id);
-    if (!found || found.presence.activeClaims > 0) return;
+    const presence = await this.people.presence(id);
+    if (!presence || presence.activeClaims > 0) return;
     if (this.timings.wrapUpSec === 0 && !hold) {
       await this.trySystem(id, 'available', '', ['busy']);
       return;

@@ -1,11 +1,12 @@
 import type Redis from 'ioredis';
 import { ConflictError, NotFoundError } from '../domain/errors';
 import { type Person, personInputSchema } from '../domain/person';
-import { INITIAL_PRESENCE_STATE, PRESENCE_STATES, type PersonRecord, type PresenceState } from '../domain/presence';
+import { INITIAL_PRESENCE_STATE, PRESENCE_STATES, type PersonRecord, type Presence, type PresenceState } from '../domain/presence';
 import { type Keys, keys } from './keys';
 import { LuaScripts } from './lua-scripts';
 
-const PRESENCE_FIELDS = ['profile', 'state', 'reason', 'sinceMs', 'idleMs', 'load'] as const;
+const PRESENCE_FIELDS = ['state', 'reason', 'sinceMs', 'idleMs', 'load'] as const;
+const RECORD_FIELDS = ['profile', ...PRESENCE_FIELDS] as const;
 
 const csv = (items: readonly string[]) => (items.length ? `,${items.join(',')},` : '');
 
@@ -22,19 +23,20 @@ export function storedPerson(id: string, profile: string): Person {
   return personInputSchema.parse({ ...JSON.parse(profile), id });
 }
 
-function decode(id: string, fields: (string | null)[]): PersonRecord | undefined {
-  const [profile, state, reason, sinceMs, idleMs, load] = fields;
-  if (profile == null) return undefined;
+/** Presence from its stored fields (PRESENCE_FIELDS). */
+function decodePresence([state, reason, sinceMs, idleMs, load]: (string | null)[]): Presence {
   return {
-    person: storedPerson(id, profile),
-    presence: {
-      state: (state ?? INITIAL_PRESENCE_STATE) as PresenceState,
-      reason: reason ?? '',
-      since: new Date(Number(sinceMs)).toISOString(),
-      idleSince: new Date(Number(idleMs)).toISOString(),
-      activeClaims: Number(load ?? 0),
-    },
+    state: (state ?? INITIAL_PRESENCE_STATE) as PresenceState,
+    reason: reason ?? '',
+    since: new Date(Number(sinceMs)).toISOString(),
+    idleSince: new Date(Number(idleMs)).toISOString(),
+    activeClaims: Number(load ?? 0),
   };
+}
+
+function decode(id: string, [profile, ...presence]: (string | null)[]): PersonRecord | undefined {
+  if (profile == null) return undefined;
+  return { person: storedPerson(id, profile), presence: decodePresence(presence) };
 }
 
 /** The expert directory, with each person's presence read alongside. */
@@ -101,7 +103,17 @@ export class PeopleStore {
   }
 
   async get(id: string): Promise<PersonRecord | undefined> {
-    return decode(id, await this.redis.hmget(this.k.person(id), ...PRESENCE_FIELDS));
+    return decode(id, await this.redis.hmget(this.k.person(id), ...RECORD_FIELDS));
+  }
+
+  /**
+   * Only the presence, without reading and parsing the profile: for the
+   * system's own state changes, several on every call.
+   */
+  async presence(id: string): Promise<Presence | undefined> {
+    // roles is written with every profile: the person exists while it is there.
+    const [roles, ...fields] = await this.redis.hmget(this.k.person(id), 'roles', ...PRESENCE_FIELDS);
+    return roles == null ? undefined : decodePresence(fields);
   }
 
   async require(id: string): Promise<PersonRecord> {
@@ -113,7 +125,7 @@ export class PeopleStore {
   async getMany(ids: readonly string[]): Promise<PersonRecord[]> {
     if (ids.length === 0) return [];
     const pipeline = this.redis.pipeline();
-    for (const id of ids) pipeline.hmget(this.k.person(id), ...PRESENCE_FIELDS);
+    for (const id of ids) pipeline.hmget(this.k.person(id), ...RECORD_FIELDS);
     const replies = (await pipeline.exec()) ?? [];
     return ids.flatMap((id, i) => {
       const [err, fields] = replies[i] ?? [];

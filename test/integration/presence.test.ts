@@ -50,6 +50,21 @@ describe('presence', () => {
     expect(after.presence.idleSince > before).toBe(true);
   });
 
+  it("the system's call changes read only the presence, and skip a person deleted meanwhile", async () => {
+    const { people } = t.services.stores;
+    await t.services.presence.set('bo', 'available', '', 'self');
+    await t.services.presence.startCall('bo');
+    expect(await people.presence('bo')).toEqual((await t.services.directory.get('bo')).presence);
+    expect((await people.presence('bo'))?.state).toBe('busy');
+    await t.services.presence.endCall('bo');
+    expect((await people.presence('bo'))?.state).toBe('wrap-up');
+
+    await t.services.directory.delete('bo');
+    expect(await people.presence('bo')).toBeUndefined();
+    expect(await t.services.presence.trySystem('bo', 'available', '')).toBe(false);
+    await expect(t.services.presence.endCall('bo')).resolves.toBeUndefined();
+  });
+
   it("lists the glance list: free now, best level first, then longest idle", async () => {
     await t.services.directory.create(personInputSchema.parse(expert('dee', { skills: [{ name: 'billing', level: 5 }] })));
     for (const id of ['cy', 'bo', 'dee']) {
