@@ -5,8 +5,10 @@
 //   (c) expert's 200 OK sent → expert added to the room (FreeSWITCH's add-member)
 // with failed calls, the service's peak RSS and CPU time per call, next to a
 // baseline measured in the same run: FreeSWITCH `api status` over the event
-// socket. It also prints the CPU time the hypervisor stole during the calls:
-// on a shared virtual machine the latencies swing with it (cpu-time.ts).
+// socket. It also prints how busy the whole host was during the calls, and
+// the CPU time the hypervisor stole meanwhile: the stack shares the host's
+// cores, and on a shared virtual machine the latencies swing with both
+// (cpu-time.ts).
 // Phone times are sipp's own message time stamps; the room's, FreeSWITCH's
 // add-member event time stamp, whose lag behind our clock is measured first
 // and printed (freeswitch-clock.ts). (c') takes the time this process
@@ -22,6 +24,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import Redis from 'ioredis';
 import { openSse } from '../test/support/sse-client';
@@ -29,7 +32,7 @@ import { EslClient } from '../test/e2e/support/esl';
 import { E2E_SETTINGS } from '../test/e2e/support/live-service';
 import { liveStackFromEnv, stackSettings, unreachableParts } from '../test/e2e/support/live-stack';
 import { SippPhone, stopAllPhones } from '../test/e2e/support/sipp-phone';
-import { processCpuMs, stolenCpuMs } from './cpu-time';
+import { hostCpuMs, processCpuMs } from './cpu-time';
 import { measureClockLag } from './freeswitch-clock';
 import { percentile } from './stats';
 
@@ -231,13 +234,16 @@ async function main() {
       await sleep(2000);
     }
     const numbers = byTag('98', CALLS);
-    const cpuBefore = { service: processCpuMs(child.pid as number), stolen: stolenCpuMs() };
+    const cpuBefore = { service: processCpuMs(child.pid as number), host: hostCpuMs(), at: now() };
     const customers = await customerCalls('customers', numbers);
     await customers.waitForExit((40 + CALLS / RATE) * 1000).catch(() => undefined);
     await sleep(500);
     const rssMb = peakRssMb(child.pid as number);
     const serviceCpuMs = processCpuMs(child.pid as number) - cpuBefore.service;
-    const stolenMs = stolenCpuMs() - cpuBefore.stolen;
+    const hostCpu = hostCpuMs();
+    const callsMs = now() - cpuBefore.at;
+    const hostBusyMs = hostCpu.busy - cpuBefore.host.busy;
+    const stolenMs = hostCpu.stolen - cpuBefore.host.stolen;
     events.close();
 
     // Measure from the phones' traces.
@@ -292,7 +298,9 @@ async function main() {
     console.log(`failed calls: ${failed.length} of ${CALLS}${escalationFailures.length ? `; refused escalations: ${escalationFailures.length}` : ''}`);
     for (const line of [...failed, ...escalationFailures].slice(0, 10)) console.log(`  ${line}`);
     console.log(`service peak RSS: ${rssMb.toFixed(1)} MB; service CPU ${(serviceCpuMs / CALLS).toFixed(1)} ms per call`);
-    console.log(`CPU time stolen from this host by its hypervisor during the calls: ${stolenMs} ms`);
+    console.log(
+      `this host's CPU during the calls: busy ${((100 * hostBusyMs) / (callsMs * os.availableParallelism())).toFixed(0)}% of ${os.availableParallelism()} cores (${(hostBusyMs / 1000).toFixed(1)} s in ${(callsMs / 1000).toFixed(1)} s, every process); stolen by its hypervisor ${stolenMs} ms`,
+    );
     console.log(
       `FreeSWITCH's event stamps ran up to ${clockLag.maxBehindMs.toFixed(1)} ms behind our clock (±${(clockLag.roundTripP50Ms / 2).toFixed(1)} ms): (c) may read low by that much${clockLag.maxBehindMs > 5 ? ' — is 1ms-timer set in switch.conf?' : ''}`,
     );
