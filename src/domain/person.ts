@@ -106,6 +106,19 @@ export function preferredContact(person: Person): Contact | undefined {
   return (contacts.preferred && contacts[contacts.preferred]) ?? contacts.desk ?? contacts.mobile;
 }
 
+/** A desk phone's registration as stored: where it is, and until when. */
+export interface DeskRegistration {
+  user: string;
+  /** '' when the phone is not registered. */
+  contact: string;
+  expiresMs: number;
+}
+
+/** The contact of a registration that has not lapsed. */
+export function currentContact(registration: Pick<DeskRegistration, 'contact' | 'expiresMs'>, nowMs = Date.now()): string | undefined {
+  return registration.contact && registration.expiresMs > nowMs ? registration.contact : undefined;
+}
+
 export function levelOf(person: Pick<Person, 'skills'>, skill: string): number {
   return person.skills.find((s) => s.name === skill)?.level ?? 0;
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type Redis from 'ioredis';
 import type { Criteria } from '../domain/matching';
+import type { DeskRegistration } from '../domain/person';
 import { type Keys, keys } from './keys';
 import { LuaScripts } from './lua-scripts';
 import { ScriptBatch } from './script-batch';
@@ -14,6 +15,8 @@ export interface Claim {
    * asked for by whoever dials them at once.
    */
   profile?: string;
+  /** With the profile: their desk phone's registration as the claim read it, when they have a desk phone. */
+  deskPhone?: DeskRegistration;
 }
 
 export interface ClaimDetails extends Claim {
@@ -24,13 +27,16 @@ export interface ClaimDetails extends Claim {
 
 const iso = (ms: number | string) => new Date(Number(ms)).toISOString();
 
+/** lua/claim.lua's reply for one request: person, expiry[, profile, desk user, contact, its expiry]. */
+type ClaimReply = [string, number, string?, string?, string?, string?];
+
 /** Leases on people: match + claim in one atomic script, renew, release, sweep. */
 export class ClaimStore {
   private readonly scripts: LuaScripts;
   private readonly k: Keys;
   /** Each request's arguments to lua/claim.lua, its claim id first. */
-  private readonly claims = new ScriptBatch<(string | number)[], [string, number, string?] | null>(async (requests) => {
-    return (await this.scripts.run('claim', requests.length, ...requests.flat())) as ([string, number, string?] | null)[];
+  private readonly claims = new ScriptBatch<(string | number)[], ClaimReply | null>(async (requests) => {
+    return (await this.scripts.run('claim', requests.length, ...requests.flat())) as (ClaimReply | null)[];
   });
   private readonly releases = new ScriptBatch<string, string | null>(async (claimIds) => {
     return (await this.scripts.run('claim-release', ...claimIds)) as (string | null)[];
@@ -46,7 +52,7 @@ export class ClaimStore {
 
   /**
    * Claims the longest-idle claimable match, or returns undefined when none.
-   * `withProfile` also reads their profile, for a caller about to dial them.
+   * `withProfile` also reads their profile and desk phone, for a caller about to dial them.
    */
   async claim(criteria: Criteria, leaseMs: number, meta: Record<string, unknown> = {}, withProfile = false): Promise<Claim | undefined> {
     const claimId = randomUUID();
@@ -63,8 +69,10 @@ export class ClaimStore {
       ...criteria.skills.flatMap((s) => [s.name, s.minLevel]),
     ]);
     if (!reply) return undefined;
-    const [personId, expiresMs, profile] = reply;
-    return { claimId, personId, expiresAt: iso(expiresMs), profile };
+    const [personId, expiresMs, profile, deskUser, contact, contactExpiresMs] = reply;
+    const claim: Claim = { claimId, personId, expiresAt: iso(expiresMs), profile };
+    if (deskUser) claim.deskPhone = { user: deskUser, contact: contact ?? '', expiresMs: Number(contactExpiresMs || 0) };
+    return claim;
   }
 
   /** New expiry, or undefined when the claim is gone (released or lapsed). */

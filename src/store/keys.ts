@@ -14,6 +14,8 @@ export const keys = (prefix: string) => ({
   wrapUpsHeld: `${prefix}wrapup-held`,
   missedOffers: `${prefix}missed-offers`,
   deskUser: (user: string) => `${prefix}deskuser:${user}`,
+  /** A desk phone's registration (claim.lua reads it too). */
+  registration: (user: string) => `${prefix}reg:${user}`,
   presenceChannel: `${prefix}presence`,
 });
 export type Keys = ReturnType<typeof keys>;

@@ -1,5 +1,7 @@
 import type Redis from 'ioredis';
+import { currentContact } from '../domain/person';
 import type { Registration } from '../services/ports/telephony';
+import { keys } from './keys';
 
 /** Desk phones' current contacts, with their expiry. */
 export class RegistrationStore {
@@ -10,7 +12,7 @@ export class RegistrationStore {
     private readonly redis: Redis,
     prefix: string,
   ) {
-    this.key = (user) => `${prefix}reg:${user}`;
+    this.key = keys(prefix).registration;
     this.expiriesKey = `${prefix}reg-expiries`;
   }
 
@@ -29,7 +31,7 @@ export class RegistrationStore {
 
   async contactOf(user: string, nowMs = Date.now()): Promise<string | undefined> {
     const [contact, expiresMs] = await this.redis.hmget(this.key(user), 'contact', 'expiresMs');
-    return contact && Number(expiresMs) > nowMs ? contact : undefined;
+    return currentContact({ contact: contact ?? '', expiresMs: Number(expiresMs) }, nowMs);
   }
 
   /** Removes the registration if it is (still) this contact, or any when none is given. */

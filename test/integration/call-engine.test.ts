@@ -47,6 +47,24 @@ describe('call engine (fake telephony, real Redis)', () => {
 
   const expectNothingLeft = () => leftovers(phone, t.redis);
 
+  it("call: an agent's registered desk phone rings without a look-up of its contact: the claim read it", async () => {
+    await start();
+    await available(agent('ana', { contacts: { desk: { user: 'ana-desk' } } }));
+    await t.services.stores.registrationStore.save({ user: 'ana-desk', contact: 'sip:ana-desk@10.0.0.5:5062', expiresSec: 600 });
+    const lookUp = jest.spyOn(t.services.stores.registrationStore, 'contactOf');
+    const inbound = phone.call('+43111', '100');
+    const dial = await eventually(() => {
+      const found = phone.dials.find((d) => d.request.uri === 'sip:ana-desk@10.0.0.5:5062' && d.pending);
+      if (!found) throw new Error('no ringing dial to the desk phone');
+      return found;
+    });
+    expect(lookUp).not.toHaveBeenCalled();
+    dial.fail('busy');
+    await eventually(() => expect(inbound.answered).toBeDefined());
+    inbound.answered!.remoteHangup();
+    await expectNothingLeft();
+  });
+
   it('call: a customer reaches the longest-idle agent, who rings with our headers and joins the room', async () => {
     await start();
     await available(agent('ana'), agent('sam'));

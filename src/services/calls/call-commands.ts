@@ -1,3 +1,4 @@
+import type { DeskRegistration } from '../../domain/person';
 import type { Claim } from '../../store/claim-store';
 import type { EscalationRuns } from '../escalations/escalation-runs';
 import type { CallCommand } from '../ports/command-bus';
@@ -37,9 +38,10 @@ export class CallCommands {
   }
 }
 
-const claimOf = (c: { claimId: string; expertId: string; expertProfile?: string }): Claim => ({
+const claimOf = (c: { claimId: string; expertId: string; expertProfile?: string; expertDeskPhone?: DeskRegistration }): Claim => ({
   claimId: c.claimId,
   personId: c.expertId,
   expiresAt: '',
   profile: c.expertProfile,
+  deskPhone: c.expertDeskPhone,
 });

@@ -260,6 +260,7 @@ export class CallEngine {
       personId: agentId,
       claimId: claim.claimId,
       profile: claim.profile,
+      deskPhone: claim.deskPhone,
       role: 'agent',
       headers: { 'X-Call-Id': call.id, 'X-Customer': call.customer, 'X-Service-Number': call.serviceNumber },
       ringTimeoutSec: this.settings.ringTimeoutSec,

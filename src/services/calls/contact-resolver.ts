@@ -1,4 +1,4 @@
-import { type Person, preferredContact } from '../../domain/person';
+import { currentContact, type DeskRegistration, type Person, preferredContact } from '../../domain/person';
 import type { RegistrationStore } from '../../store/registration-store';
 
 /**
@@ -11,10 +11,13 @@ export class ContactResolver {
     private readonly pstnGateway?: string,
   ) {}
 
-  async uriFor(person: Person): Promise<string | undefined> {
+  /** `deskPhone`: the desk phone's registration when a claim just read it; else it is looked up. */
+  async uriFor(person: Person, deskPhone?: DeskRegistration): Promise<string | undefined> {
     const contact = preferredContact(person);
     if (!contact) return undefined;
-    if ('user' in contact) return this.registrations.contactOf(contact.user);
+    if ('user' in contact) {
+      return deskPhone?.user === contact.user ? currentContact(deskPhone) : this.registrations.contactOf(contact.user);
+    }
     if (contact.uri.startsWith('tel:')) {
       return this.pstnGateway ? `sip:${contact.uri.slice(4)}@${this.pstnGateway}` : undefined;
     }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { LegRole } from '../../domain/call';
+import type { DeskRegistration } from '../../domain/person';
 import { storedPerson } from '../../store/people-store';
 import type { BackgroundWork } from '../background-work';
 import type { ClaimService } from '../claim-service';
@@ -24,8 +25,10 @@ export interface StaffLegDeps {
 export interface RingRequest {
   personId: string;
   claimId: string;
-  /** Their stored profile, when the claim brought it: then only the contact is looked up. */
+  /** Their stored profile, when the claim brought it: then only the contact is looked up… */
   profile?: string;
+  /** …unless the claim brought their desk phone's registration too. */
+  deskPhone?: DeskRegistration;
   role: Exclude<LegRole, 'customer'>;
   headers: Record<string, string>;
   ringTimeoutSec: number;
@@ -111,7 +114,7 @@ export class StaffLegs {
     const person = profile
       ? Promise.resolve().then(() => storedPerson(personId, profile))
       : this.deps.directory.get(personId).then((found) => found.person);
-    const uri = person.then((p) => this.deps.contacts.uriFor(p)).catch(() => undefined);
+    const uri = person.then((p) => this.deps.contacts.uriFor(p, request.deskPhone)).catch(() => undefined);
     const dial = this.deps.telephony.dial({
       uri,
       memberName: request.personId,

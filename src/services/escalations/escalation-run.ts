@@ -205,6 +205,7 @@ export class EscalationRun implements SessionWatcher {
       personId: expertId,
       claimId: claim.claimId,
       profile: claim.profile,
+      deskPhone: claim.deskPhone,
       role: 'expert',
       headers: caseHeaders(session.call, this.caseRecord, this.deps.publicBaseUrl),
       ringTimeoutSec: escalation.ringTimeoutSec,

@@ -183,6 +183,7 @@ export class EscalationService {
       claimId: claim.claimId,
       expertId: claim.personId,
       expertProfile: claim.profile,
+      expertDeskPhone: claim.deskPhone,
       escalation: structuredClone(escalation),
       caseRecord: structuredClone(record),
     });

@@ -1,5 +1,6 @@
 import type { Case } from '../../domain/case';
 import type { Escalation } from '../../domain/escalation';
+import type { DeskRegistration } from '../../domain/person';
 import type { MemberControl } from './telephony';
 
 /** What one instance asks of the instance that owns a call (its dialogs and media live there). */
@@ -19,6 +20,8 @@ export type CallCommand =
       caseRecord?: Case;
       /** The expert's stored profile as the claim read it: the owner dials without reading it again. */
       expertProfile?: string;
+      /** …and their desk phone's registration: nor look up their contact. */
+      expertDeskPhone?: DeskRegistration;
     }
   | { type: 'escalation.merge'; callId: string; escalationId: string }
   | { type: 'escalation.cancel'; callId: string; escalationId: string }
