@@ -241,6 +241,7 @@ async function main() {
     const rssMb = peakRssMb(child.pid as number);
     const serviceCpuMs = processCpuMs(child.pid as number) - cpuBefore.service;
     const hostCpu = hostCpuMs();
+    const cores = os.availableParallelism();
     const callsMs = now() - cpuBefore.at;
     const hostBusyMs = hostCpu.busy - cpuBefore.host.busy;
     const stolenMs = hostCpu.stolen - cpuBefore.host.stolen;
@@ -299,7 +300,7 @@ async function main() {
     for (const line of [...failed, ...escalationFailures].slice(0, 10)) console.log(`  ${line}`);
     console.log(`service peak RSS: ${rssMb.toFixed(1)} MB; service CPU ${(serviceCpuMs / CALLS).toFixed(1)} ms per call`);
     console.log(
-      `this host's CPU during the calls: busy ${((100 * hostBusyMs) / (callsMs * os.availableParallelism())).toFixed(0)}% of ${os.availableParallelism()} cores (${(hostBusyMs / 1000).toFixed(1)} s in ${(callsMs / 1000).toFixed(1)} s, every process); stolen by its hypervisor ${stolenMs} ms`,
+      `this host's CPU during the calls: busy ${((100 * hostBusyMs) / (callsMs * cores)).toFixed(0)}% of ${cores} cores (${(hostBusyMs / 1000).toFixed(1)} s in ${(callsMs / 1000).toFixed(1)} s, every process); stolen by its hypervisor ${stolenMs} ms`,
     );
     console.log(
       `FreeSWITCH's event stamps ran up to ${clockLag.maxBehindMs.toFixed(1)} ms behind our clock (±${(clockLag.roundTripP50Ms / 2).toFixed(1)} ms): (c) may read low by that much${clockLag.maxBehindMs > 5 ? ' — is 1ms-timer set in switch.conf?' : ''}`,

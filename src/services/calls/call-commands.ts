@@ -1,4 +1,3 @@
-import type { DeskRegistration } from '../../domain/person';
 import type { Claim } from '../../store/claim-store';
 import type { EscalationRuns } from '../escalations/escalation-runs';
 import type { CallCommand } from '../ports/command-bus';
@@ -38,7 +37,7 @@ export class CallCommands {
   }
 }
 
-const claimOf = (c: { claimId: string; expertId: string; expertProfile?: string; expertDeskPhone?: DeskRegistration }): Claim => ({
+const claimOf = (c: Extract<CallCommand, { type: 'escalation.start' }>): Claim => ({
   claimId: c.claimId,
   personId: c.expertId,
   expiresAt: '',

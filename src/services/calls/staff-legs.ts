@@ -110,11 +110,11 @@ export class StaffLegs {
 
   private async dial(session: CallSession, staff: StaffLeg, request: RingRequest): Promise<RingResult> {
     // The contact is looked up while the media endpoint is made; the room lists the member by person.
-    const { personId, profile } = request;
+    const { personId, profile, deskPhone } = request;
     const person = profile
       ? Promise.resolve().then(() => storedPerson(personId, profile))
       : this.deps.directory.get(personId).then((found) => found.person);
-    const uri = person.then((p) => this.deps.contacts.uriFor(p, request.deskPhone)).catch(() => undefined);
+    const uri = person.then((p) => this.deps.contacts.uriFor(p, deskPhone)).catch(() => undefined);
     const dial = this.deps.telephony.dial({
       uri,
       memberName: request.personId,
