@@ -9,12 +9,22 @@ describeLive('escalation modes on the live stack', () => {
   const live = liveSuite();
 
   it('escalation: conference mode — three members in the room, the case headers at the expert', async () => {
-    const { ana, bo, anaPhone, boPhone, call, customer, number, requested } = await escalatedToBo(live, 'conference', 9000, [
-      { name: 'billing', level: 4 },
-    ]);
+    // Bo's phone answers our offer (PCMU first, 20 ms) with A-law in 30 ms
+    // packets: FreeSWITCH must switch the endpoint to what the phone chose.
+    const { ana, bo, anaPhone, boPhone, call, customer, number, requested } = await escalatedToBo(
+      live,
+      'conference',
+      9000,
+      [{ name: 'billing', level: 4 }],
+      'PCMA/30',
+    );
     await live.escalation(requested.id, 'joined');
     const members = await live.roomHolds(call.room, [number, ana.user, bo.user]);
     for (const member of members) expect(member.flags).toEqual(expect.arrayContaining(['hear', 'speak']));
+    const codecOf = (user: string) => live.codecOf(members.find((m) => m.callerIdNumber === user)?.uuid ?? 'none');
+    expect(await codecOf(bo.user)).toBe('PCMA/30');
+    expect(await codecOf(ana.user)).toBe('PCMU/20');
+    expect(await codecOf(number)).toBe('PCMA/30');
 
     // What the expert's phone was told.
     const invite = boPhone.calls.received('INVITE')[0];

@@ -13,8 +13,8 @@ export interface DeskPhoneOptions {
   outDir: string;
   /** How the phone treats calls; default phone-answer. */
   scenario?: Extract<Scenario, 'phone-answer' | 'phone-busy' | 'phone-decline' | 'phone-no-answer'>;
-  /** Passed on to the answering sipp (ringing time, hang-up cue …). */
-  answering?: Pick<SippPhoneOptions, 'pauseMs' | 'hangUpAfterMs' | 'calls'>;
+  /** Passed on to the answering sipp (ringing time, hang-up cue, codec …). */
+  answering?: Pick<SippPhoneOptions, 'pauseMs' | 'hangUpAfterMs' | 'calls' | 'audio'>;
   expiresSec?: number;
 }
 

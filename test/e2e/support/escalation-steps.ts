@@ -2,6 +2,7 @@ import type { DeskPhone } from './desk-phone';
 import { E2E_AGENT_ID, E2E_TOKENS } from './live-service';
 import type { CallView, EscalationView, liveSuite, TestPerson } from './live-suite';
 import type { SippPhone } from './sipp-phone';
+import type { PhoneAudio } from './tone-pcap';
 
 // The first half of every escalation scenario: a customer talking with an
 // agent. And the request the agent's console would make.
@@ -51,17 +52,21 @@ export interface EscalatedCall extends ConnectedCall {
   requested: EscalationView;
 }
 
-/** Agent ana talking with a customer escalates to expert bo in that mode; resolves once bo's phone has answered. */
+/**
+ * Agent ana talking with a customer escalates to expert bo in that mode;
+ * resolves once bo's phone has answered (with `boAudio`, or a desk phone's default).
+ */
 export async function escalatedToBo(
   live: Live,
   mode: 'conference' | 'consult' | 'transfer',
   hangUpAfterMs: number,
   skills: { name: string; level: number }[] = [],
+  boAudio?: PhoneAudio,
 ): Promise<EscalatedCall> {
   const ana = await tokenAgent(live);
   const bo = await live.person('bo', ['expert'], skills);
   const anaPhone = await live.deskPhone(ana);
-  const boPhone = await live.deskPhone(bo);
+  const boPhone = await live.deskPhone(bo, 'phone-answer', { audio: boAudio });
   const connected = await customerWithAgent(live, ana, anaPhone, hangUpAfterMs);
   const requested = await escalate(live, connected.call.id, { target: { expertId: bo.id }, mode });
   await boPhone.calls.waitForOutcome(/^answered /, 5000);

@@ -231,6 +231,13 @@ export function liveSuite() {
       return parseConferenceList(await esl.api(`conference ${room} list`));
     },
 
+    /** The codec and packet time FreeSWITCH uses on a channel now, e.g. "PCMU/20". */
+    async codecOf(uuid: string): Promise<string> {
+      const name = await esl.api(`uuid_getvar ${uuid} rtp_use_codec_name`);
+      const ptime = await esl.api(`uuid_getvar ${uuid} rtp_use_codec_ptime`);
+      return `${name.trim()}/${ptime.trim()}`;
+    },
+
     /** Waits until the room holds exactly those caller ids (in any order). */
     async roomHolds(room: string, callerIds: string[], timeoutMs = 5000): Promise<ConferenceMember[]> {
       return eventually(async () => {

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import dgram from 'node:dgram';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ensureTonePcap } from './tone-pcap';
+import { audioKeys, type PhoneAudio, tonePcapDir } from './tone-pcap';
 
 // Phones for the end-to-end suite, played by sipp with the scenarios in
 // test/e2e/sipp. Each phone is one sipp process on free SIP and media ports
@@ -15,8 +15,8 @@ import { ensureTonePcap } from './tone-pcap';
 // the phones bind to; default 127.0.0.1).
 
 export const SCENARIO_DIR = path.resolve(__dirname, '../sipp');
-/** sipp's working folder: the scenarios play media/tone-pcma.pcap relative to it. */
-export const SIPP_WORK_DIR = path.resolve(__dirname, '../../../test-output/e2e');
+/** Where sipp runs: one folder per audio (tonePcapDir), whose media/tone.pcap the scenarios play. */
+const SIPP_WORK_DIR = path.resolve(__dirname, '../../../test-output/e2e');
 
 export type Scenario =
   | 'customer-call'
@@ -48,6 +48,12 @@ export interface SippPhoneOptions {
   rate?: number;
   /** Digest credentials for phone-register (sipp -au / -ap). */
   auth?: { user: string; password: string };
+  /**
+   * The codec the phone offers (customer-call) or answers with (phone-answer),
+   * and sends its audio in. Default: a customer offers PCMA/30, a desk phone
+   * answers PCMU/20 (see PhoneAudio).
+   */
+  audio?: PhoneAudio;
   /** Length of each <pause/> (sipp -d): phone-answer's ringing time. */
   pauseMs?: number;
   /**
@@ -225,7 +231,7 @@ export class SippPhone {
     const mediaPort = await freeUdpPort(range(process.env.SIPP_MEDIA_PORTS, [16000, 16999]), 4, 4);
     fs.mkdirSync(options.outDir, { recursive: true });
     const scenarioFile = options.scenario.endsWith('.xml') ? options.scenario : path.join(SCENARIO_DIR, `${options.scenario}.xml`);
-    // Absolute: sipp runs in SIPP_WORK_DIR.
+    // Absolute: sipp runs in its audio's folder.
     const prefix = path.resolve(options.outDir, options.name ?? path.basename(scenarioFile, '.xml'));
     const files = {
       messages: `${prefix}.messages.log`,
@@ -261,13 +267,14 @@ export class SippPhone {
     if (options.maxRunSec !== undefined) args.push('-timeout', String(options.maxRunSec), '-timeout_error');
     if (options.auth) args.push('-au', options.auth.user, '-ap', options.auth.password);
     // A keyword a scenario uses but nobody sets makes sipp refuse the scenario: give every key a default.
-    const keys = { user: 'phone', expires: 3600, contact_port: sipPort, ...options.keys };
+    const audio = options.audio ?? (options.scenario === 'customer-call' ? 'PCMA/30' : 'PCMU/20');
+    const keys = { user: 'phone', expires: 3600, contact_port: sipPort, ...audioKeys(audio), ...options.keys };
     for (const [key, value] of Object.entries(keys)) args.push('-key', key, String(value));
 
     const output = fs.openSync(files.output, 'w');
     fs.writeSync(output, `${process.env.SIPP_BIN ?? 'sipp'} ${args.join(' ')}\n\n`);
-    ensureTonePcap(SIPP_WORK_DIR);
-    const child = spawn(process.env.SIPP_BIN ?? 'sipp', args, { cwd: SIPP_WORK_DIR, stdio: ['ignore', output, output] });
+    const workDir = tonePcapDir(SIPP_WORK_DIR, audio);
+    const child = spawn(process.env.SIPP_BIN ?? 'sipp', args, { cwd: workDir, stdio: ['ignore', output, output] });
     fs.closeSync(output);
     return new SippPhone(child, sipPort, mediaPort, files);
   }
