@@ -17,7 +17,9 @@
 // Environment: the e2e suite's (REDIS_URL, DRACHTIO_*, FREESWITCH_*,
 // E2E_SIP_TARGET, E2E_PHONE_IP), BENCH_CALLS (default 50), BENCH_RATE (calls/s,
 // default 10), BENCH_WARMUP (calls made first and not counted, default 5),
-// BENCH_NODE_ARGS (node flags for the service, e.g. "--cpu-prof").
+// BENCH_NODE_ARGS (node flags for the service, e.g. "--cpu-prof"),
+// BENCH_PHONE_AUDIO (what the agents' and experts' phones answer with:
+// PCMU/20, the default, as desk phones do, or PCMA/30).
 // The service runs as a child process from dist/ (`npm run build` first;
 // bench:live does). Files go to test-output/bench/.
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -32,6 +34,7 @@ import { EslClient } from '../test/e2e/support/esl';
 import { E2E_SETTINGS } from '../test/e2e/support/live-service';
 import { liveStackFromEnv, stackSettings, unreachableParts } from '../test/e2e/support/live-stack';
 import { SippPhone, stopAllPhones } from '../test/e2e/support/sipp-phone';
+import { PHONE_AUDIOS, type PhoneAudio } from '../test/e2e/support/tone-pcap';
 import { hostCpuMs, processCpuMs } from './cpu-time';
 import { measureClockLag } from './freeswitch-clock';
 import { percentile } from './stats';
@@ -39,6 +42,8 @@ import { percentile } from './stats';
 const CALLS = Number(process.env.BENCH_CALLS ?? 50);
 const RATE = Number(process.env.BENCH_RATE ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 5);
+const PHONE_AUDIO = (process.env.BENCH_PHONE_AUDIO ?? 'PCMU/20') as PhoneAudio;
+if (!PHONE_AUDIOS.includes(PHONE_AUDIO)) throw new Error(`BENCH_PHONE_AUDIO must be one of ${PHONE_AUDIOS.join(', ')}`);
 const OUT = path.resolve(__dirname, '../test-output/bench');
 const TOKEN = 'bench-admin-token-000000000';
 const now = () => performance.timeOrigin + performance.now();
@@ -140,8 +145,9 @@ async function main() {
     const clockLag = await measureClockLag(clockEsl, now).finally(() => clockEsl.close());
 
     // One answering sipp for all agents, one for all experts; each person registers its port.
-    const agents = await SippPhone.start({ scenario: 'phone-answer', outDir: OUT, name: 'agents', pauseMs: 100, keys: { user: 'agent' } });
-    const experts = await SippPhone.start({ scenario: 'phone-answer', outDir: OUT, name: 'experts', pauseMs: 100, keys: { user: 'expert' } });
+    const answering = { scenario: 'phone-answer', outDir: OUT, pauseMs: 100, audio: PHONE_AUDIO };
+    const agents = await SippPhone.start({ ...answering, name: 'agents', keys: { user: 'agent' } });
+    const experts = await SippPhone.start({ ...answering, name: 'experts', keys: { user: 'expert' } });
     const skill = `bench-${tag}`;
     const register = async (id: string, password: string, port: number) => {
       const run = await SippPhone.start({
@@ -289,7 +295,7 @@ async function main() {
 
     fs.writeFileSync(path.join(OUT, 'calls.json'), JSON.stringify(perCall, null, 1));
     console.log(
-      `bench:live — ${CALLS} calls at ${RATE}/s, each answered by an agent and escalated in conference mode (after ${WARMUP} warm-up calls, not counted)`,
+      `bench:live — ${CALLS} calls at ${RATE}/s, each answered by an agent and escalated in conference mode (after ${WARMUP} warm-up calls, not counted; their phones answer ${PHONE_AUDIO})`,
     );
     console.log(`baseline: FreeSWITCH api status over ESL  p50 ${baseline.p50.toFixed(2)} ms  p95 ${baseline.p95.toFixed(2)} ms`);
     console.log(summary('(a) customer INVITE → agent phone INVITE', a, 25, baseline));

@@ -14,7 +14,8 @@ const SAMPLE_RATE = 8000;
  * that prefers A-law in longer packets, so FreeSWITCH changes the endpoint's
  * codec and packet clock when the answer reaches it.
  */
-export type PhoneAudio = 'PCMU/20' | 'PCMA/30';
+export const PHONE_AUDIOS = ['PCMU/20', 'PCMA/30'] as const;
+export type PhoneAudio = (typeof PHONE_AUDIOS)[number];
 
 interface AudioFormat {
   codec: 'PCMU' | 'PCMA';
