@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { personInputSchema, type PersonInput } from '../../src/domain/person';
 import { MISSED_OFFERS } from '../../src/services/presence-service';
 import { eventually } from '../support/eventually';
@@ -61,6 +62,31 @@ describe('call engine (fake telephony, real Redis)', () => {
     expect(lookUp).not.toHaveBeenCalled();
     dial.fail('busy');
     await eventually(() => expect(inbound.answered).toBeDefined());
+    inbound.answered!.remoteHangup();
+    await expectNothingLeft();
+  });
+
+  it('call: the instance that holds a call reads its live record, with no round trip; a call held elsewhere comes from Redis', async () => {
+    await start();
+    await available(agent('ana'));
+    const inbound = phone.call('+43111', '100');
+    (await dialTo('ana')).answer();
+    const call = await eventually(async () => {
+      const found = await liveCall();
+      expect(found.state).toBe('connected');
+      return found;
+    });
+    const stored = jest.spyOn(t.services.calls, 'get');
+    const read = (id: string) => t.app.inject({ method: 'GET', url: `/v1/calls/${id}`, headers: auth(TOKENS.supervisor) });
+    expect((await read(call.id)).json()).toMatchObject({ id: call.id, state: 'connected' });
+    expect(stored).not.toHaveBeenCalled();
+    // Another instance's call: here there is only its stored record.
+    const elsewhere = { ...call, id: randomUUID(), owner: 'another-instance' };
+    await t.services.calls.save(elsewhere);
+    expect((await read(elsewhere.id)).json()).toMatchObject({ id: elsewhere.id, owner: 'another-instance' });
+    expect(stored).toHaveBeenCalledWith(elsewhere.id);
+    stored.mockRestore();
+    await t.services.calls.remove(elsewhere.id);
     inbound.answered!.remoteHangup();
     await expectNothingLeft();
   });

@@ -1,3 +1,4 @@
+import type { Call } from '../../domain/call';
 import type { Claim } from '../../store/claim-store';
 import type { EscalationRuns } from '../escalations/escalation-runs';
 import type { CallCommand } from '../ports/command-bus';
@@ -29,6 +30,11 @@ export class CallCommands {
 
   owns(callId: string): boolean {
     return this.engine.session(callId) !== undefined;
+  }
+
+  /** The live record of a call this instance holds: ahead of, or equal to, the stored one. */
+  localCall(callId: string): Call | undefined {
+    return this.engine.session(callId)?.call;
   }
 
   execute(command: CallCommand): Promise<void> {

@@ -36,8 +36,10 @@ export class CallService {
     return this.calls.list();
   }
 
+  /** A copy of the call's record: the live one when this instance holds the call (no round trip), else the stored one. */
   async get(id: string): Promise<Call> {
-    const call = await this.calls.get(id);
+    const local = this.commands?.localCall(id);
+    const call = local ? structuredClone(local) : await this.calls.get(id);
     if (!call) throw new NotFoundError('call', id);
     return call;
   }
