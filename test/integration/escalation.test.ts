@@ -446,6 +446,8 @@ describe('escalation (fake telephony, real Redis)', () => {
     const other = await escalate(call.id, { ...body, target: { expertId: 'cy' } });
     expect(other.statusCode).toBe(409);
     expect(other.json()).toMatchObject({ error: 'escalation_in_progress', details: { escalationId: once.json().id } });
+    // Cy was claimed while the slot was asked for, and let go when it was taken.
+    expect(await state('cy')).toMatchObject({ state: 'available', activeClaims: 0 });
     customer.remoteHangup();
     await expectNothingLeft();
   });

@@ -114,23 +114,27 @@ export class EscalationService {
         maxRoomSize: this.settings.maxRoomSize,
       });
     }
-    const running = await this.deps.escalations.takeSlot(call.id, id);
-    if (running) {
-      throw new ConflictError('escalation_in_progress', `call "${call.id}" already has an escalation in progress`, {
-        escalationId: running,
-      });
-    }
-    const claim = await this.deps.claims
-      .tryClaim(criteriaFor(body.target, staff.map((l) => l.personId as string)), this.settings.claimLeaseSec, {
+    // The call's one escalation slot and the expert are asked for together:
+    // one round trip before the expert's phone rings, not two. A claim made
+    // for a request that then finds the slot taken is released at once.
+    const [slot, claimed] = await Promise.allSettled([
+      this.deps.escalations.takeSlot(call.id, id),
+      this.deps.claims.tryClaim(criteriaFor(body.target, staff.map((l) => l.personId as string)), this.settings.claimLeaseSec, {
         callId: call.id,
         escalationId: id,
-      })
-      .catch(async (err: unknown) => {
-        await this.deps.escalations.freeSlot(call.id, id);
-        throw err;
+      }),
+    ]);
+    const claim = claimed.status === 'fulfilled' ? claimed.value : undefined;
+    if (slot.status === 'rejected' || slot.value) {
+      if (claim) await this.deps.claims.releaseQuietly(claim.claimId);
+      if (slot.status === 'rejected') throw slot.reason;
+      throw new ConflictError('escalation_in_progress', `call "${call.id}" already has an escalation in progress`, {
+        escalationId: slot.value,
       });
+    }
     if (!claim) {
       await this.deps.escalations.freeSlot(call.id, id);
+      if (claimed.status === 'rejected') throw claimed.reason;
       throw new NoneAvailableError({ target: body.target });
     }
 
