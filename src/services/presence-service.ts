@@ -53,8 +53,17 @@ export class PresenceService {
    */
   async trySystem(id: string, to: PresenceState, reason: string, onlyFrom?: readonly PresenceState[]): Promise<boolean> {
     const presence = await this.people.presence(id);
-    if (!presence) return false;
-    const from = presence.state;
+    return presence ? this.trySystemFrom(id, presence.state, to, reason, onlyFrom) : false;
+  }
+
+  /** trySystem from a state just read; the compare-and-set refuses it if the state moved on. */
+  private async trySystemFrom(
+    id: string,
+    from: PresenceState,
+    to: PresenceState,
+    reason: string,
+    onlyFrom?: readonly PresenceState[],
+  ): Promise<boolean> {
     if (onlyFrom && !onlyFrom.includes(from)) return false;
     if (!checkTransition(from, to, 'system').ok) return false;
     return (await this.store.compareAndSet(id, from, to, reason)).ok;
@@ -72,8 +81,7 @@ export class PresenceService {
 
   /** A call took the person: busy while in the room. */
   async startCall(id: string): Promise<void> {
-    await this.store.resetMissedOffers(id);
-    await this.trySystem(id, 'busy', 'on a call', ['available', 'wrap-up', 'busy']);
+    await Promise.all([this.store.resetMissedOffers(id), this.trySystem(id, 'busy', 'on a call', ['available', 'wrap-up', 'busy'])]);
   }
 
   /**
@@ -87,10 +95,10 @@ export class PresenceService {
     const presence = await this.people.presence(id);
     if (!presence || presence.activeClaims > 0) return;
     if (this.timings.wrapUpSec === 0 && !hold) {
-      await this.trySystem(id, 'available', '', ['busy']);
+      await this.trySystemFrom(id, presence.state, 'available', '', ['busy']);
       return;
     }
-    if (await this.trySystem(id, 'wrap-up', '', ['busy'])) {
+    if (await this.trySystemFrom(id, presence.state, 'wrap-up', '', ['busy'])) {
       await this.store.scheduleWrapUpEnd(id, nowMs + this.timings.wrapUpSec * 1000);
     }
   }

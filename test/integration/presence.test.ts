@@ -56,7 +56,11 @@ describe('presence', () => {
     await t.services.presence.startCall('bo');
     expect(await people.presence('bo')).toEqual((await t.services.directory.get('bo')).presence);
     expect((await people.presence('bo'))?.state).toBe('busy');
+    const reads = jest.spyOn(people, 'presence');
     await t.services.presence.endCall('bo');
+    // One read serves both the check for another call and the change itself.
+    expect(reads).toHaveBeenCalledTimes(1);
+    reads.mockRestore();
     expect((await people.presence('bo'))?.state).toBe('wrap-up');
 
     await t.services.directory.delete('bo');
