@@ -433,6 +433,26 @@ describe('escalation (fake telephony, real Redis)', () => {
     await expectNothingLeft();
   });
 
+  it('escalation: two requests for one call at once — one runs, the other is refused and lets go of the expert it claimed', async () => {
+    await start();
+    await available(agent('ana'), expert('bo'), expert('cy'));
+    const { call, customer } = await connectedCall();
+    const [a, b] = await Promise.all([
+      escalate(call.id, { target: { expertId: 'bo' }, mode: 'conference', case: caseBody }),
+      escalate(call.id, { target: { expertId: 'cy' }, mode: 'conference', case: caseBody }),
+    ]);
+    expect([a.statusCode, b.statusCode].sort()).toEqual([202, 409]);
+    const [winner, loser] = a.statusCode === 202 ? [a, b] : [b, a];
+    expect(loser.json()).toMatchObject({ error: 'escalation_in_progress', details: { escalationId: winner.json().id } });
+    const ringing = winner === a ? 'bo' : 'cy';
+    const refused = winner === a ? 'cy' : 'bo';
+    await dialTo(ringing);
+    expect(await state(refused)).toMatchObject({ state: 'available', activeClaims: 0 });
+    expect(phone.dials.filter((d) => d.request.uri.startsWith(`sip:${refused}@`))).toHaveLength(0);
+    customer.remoteHangup();
+    await expectNothingLeft();
+  });
+
   it('escalation: an Idempotency-Key replay returns the same escalation; a second escalation waits its turn', async () => {
     await start();
     await available(agent('ana'), expert('bo'), expert('cy'));
