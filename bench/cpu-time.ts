@@ -14,6 +14,22 @@ export function processCpuMs(pid: number): number {
 }
 
 /**
+ * How long a process's main thread (the service's event loop) has waited so
+ * far, in ms, ready to run while other threads held every core: the part of
+ * its latencies that is the host's, not its own work. From Linux's schedstat;
+ * undefined where the kernel does not keep it.
+ */
+export function mainThreadWaitMs(pid: number): number | undefined {
+  try {
+    // "<on-CPU ns> <waiting ns> <time slices>"
+    const waitingNs = Number(fs.readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').split(' ')[1]);
+    return Number.isFinite(waitingNs) ? waitingNs / 1e6 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * This machine's CPU time so far, over all cores, in ms: busy (user, system and
  * interrupts, every process of the host), and stolen by its hypervisor (time
  * our processes were ready to run and another guest ran).

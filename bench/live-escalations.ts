@@ -5,10 +5,10 @@
 //   (c) expert's 200 OK sent → expert added to the room (FreeSWITCH's add-member)
 // with failed calls, the service's peak RSS and CPU time per call, next to a
 // baseline measured in the same run: FreeSWITCH `api status` over the event
-// socket. It also prints how busy the whole host was during the calls, and
-// the CPU time the hypervisor stole meanwhile: the stack shares the host's
-// cores, and on a shared virtual machine the latencies swing with both
-// (cpu-time.ts).
+// socket. It also prints how long the service's event loop waited for a core,
+// how busy the whole host was during the calls, and the CPU time the
+// hypervisor stole meanwhile: the stack shares the host's cores, and on a
+// shared virtual machine the latencies swing with these (cpu-time.ts).
 // Phone times are sipp's own message time stamps; the room's, FreeSWITCH's
 // add-member event time stamp, whose lag behind our clock is measured first
 // and printed (freeswitch-clock.ts). (c') takes the time this process
@@ -35,7 +35,7 @@ import { E2E_SETTINGS } from '../test/e2e/support/live-service';
 import { liveStackFromEnv, stackSettings, unreachableParts } from '../test/e2e/support/live-stack';
 import { SippPhone, stopAllPhones } from '../test/e2e/support/sipp-phone';
 import { PHONE_AUDIOS, type PhoneAudio } from '../test/e2e/support/tone-pcap';
-import { hostCpuMs, processCpuMs } from './cpu-time';
+import { hostCpuMs, mainThreadWaitMs, processCpuMs } from './cpu-time';
 import { measureClockLag } from './freeswitch-clock';
 import { percentile } from './stats';
 
@@ -240,12 +240,14 @@ async function main() {
       await sleep(2000);
     }
     const numbers = byTag('98', CALLS);
-    const cpuBefore = { service: processCpuMs(child.pid as number), host: hostCpuMs(), at: now() };
+    const cpuBefore = { service: processCpuMs(child.pid as number), serviceWait: mainThreadWaitMs(child.pid as number), host: hostCpuMs(), at: now() };
     const customers = await customerCalls('customers', numbers);
     await customers.waitForExit((40 + CALLS / RATE) * 1000).catch(() => undefined);
     await sleep(500);
     const rssMb = peakRssMb(child.pid as number);
     const serviceCpuMs = processCpuMs(child.pid as number) - cpuBefore.service;
+    const serviceWaitAfter = mainThreadWaitMs(child.pid as number);
+    const serviceWaitMs = serviceWaitAfter === undefined || cpuBefore.serviceWait === undefined ? undefined : serviceWaitAfter - cpuBefore.serviceWait;
     const hostCpu = hostCpuMs();
     const cores = os.availableParallelism();
     const callsMs = now() - cpuBefore.at;
@@ -304,7 +306,8 @@ async function main() {
     console.log(summary("(c') the same, as an ESL listener heard of it", cHeard, 50, baseline));
     console.log(`failed calls: ${failed.length} of ${CALLS}${escalationFailures.length ? `; refused escalations: ${escalationFailures.length}` : ''}`);
     for (const line of [...failed, ...escalationFailures].slice(0, 10)) console.log(`  ${line}`);
-    console.log(`service peak RSS: ${rssMb.toFixed(1)} MB; service CPU ${(serviceCpuMs / CALLS).toFixed(1)} ms per call`);
+    const waited = serviceWaitMs === undefined ? '' : `; its event loop waited ${(serviceWaitMs / CALLS).toFixed(1)} ms per call for a core`;
+    console.log(`service peak RSS: ${rssMb.toFixed(1)} MB; service CPU ${(serviceCpuMs / CALLS).toFixed(1)} ms per call${waited}`);
     console.log(
       `this host's CPU during the calls: busy ${((100 * hostBusyMs) / (callsMs * cores)).toFixed(0)}% of ${cores} cores (${(hostBusyMs / 1000).toFixed(1)} s in ${(callsMs / 1000).toFixed(1)} s, every process); stolen by its hypervisor ${stolenMs} ms`,
     );
