@@ -1,13 +1,11 @@
 import type Redis from 'ioredis';
 import type { Escalation } from '../domain/escalation';
+import { LuaScripts } from './lua-scripts';
 
 // How long a finished escalation stays readable, and how long an
 // Idempotency-Key is remembered.
 const KEEP_SEC = 7 * 24 * 60 * 60;
 const IDEMPOTENCY_SEC = 24 * 60 * 60;
-
-// Deletes the call's slot only if it still names this escalation.
-const FREE_SLOT = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
 /**
  * Escalation records (written only by the instance that owns the call), the
@@ -17,14 +15,17 @@ export class EscalationStore {
   private readonly escalationKey: (id: string) => string;
   private readonly slotKey: (callId: string) => string;
   private readonly idempotencyKey: (scope: string, key: string) => string;
+  private readonly scripts: LuaScripts;
 
   constructor(
     private readonly redis: Redis,
     prefix: string,
   ) {
     this.escalationKey = (id) => `${prefix}escalation:${id}`;
+    // lua/escalation-slot-free.lua builds this name too.
     this.slotKey = (callId) => `${prefix}call:${callId}:escalation`;
     this.idempotencyKey = (scope, key) => `${prefix}idempotency:${scope}:${key}`;
+    this.scripts = new LuaScripts(redis, prefix);
   }
 
   async save(escalation: Escalation): Promise<void> {
@@ -44,7 +45,7 @@ export class EscalationStore {
   }
 
   async freeSlot(callId: string, escalationId: string): Promise<void> {
-    await this.redis.eval(FREE_SLOT, 1, this.slotKey(callId), escalationId);
+    await this.scripts.run('escalation-slot-free', callId, escalationId);
   }
 
   /**
