@@ -11,13 +11,12 @@ describeLive('escalation modes on the live stack', () => {
   it('escalation: conference mode — three members in the room, the case headers at the expert', async () => {
     // Bo's phone answers our offer (PCMU first, 20 ms) with A-law in 30 ms
     // packets: FreeSWITCH must switch the endpoint to what the phone chose.
-    const { ana, bo, anaPhone, boPhone, call, customer, number, requested } = await escalatedToBo(
-      live,
-      'conference',
-      9000,
-      [{ name: 'billing', level: 4 }],
-      'PCMA/30',
-    );
+    const { ana, bo, anaPhone, boPhone, call, customer, number, requested } = await escalatedToBo(live, {
+      mode: 'conference',
+      hangUpAfterMs: 9000,
+      skills: [{ name: 'billing', level: 4 }],
+      boAudio: 'PCMA/30',
+    });
     await live.escalation(requested.id, 'joined');
     const members = await live.roomHolds(call.room, [number, ana.user, bo.user]);
     for (const member of members) expect(member.flags).toEqual(expect.arrayContaining(['hear', 'speak']));
@@ -53,7 +52,7 @@ describeLive('escalation modes on the live stack', () => {
   });
 
   it('escalation: consult then merge — the customer is held while the agent briefs the expert', async () => {
-    const { ana, bo, call, customer, number, requested } = await escalatedToBo(live, 'consult', 10_000);
+    const { ana, bo, call, customer, number, requested } = await escalatedToBo(live, { mode: 'consult', hangUpAfterMs: 10_000 });
     await live.escalation(requested.id, 'consulting');
     // Held: the customer hears none of the briefing (deaf, music instead) and is not heard.
     let members = await live.roomHolds(call.room, [number, ana.user, bo.user]);
@@ -72,7 +71,7 @@ describeLive('escalation modes on the live stack', () => {
   });
 
   it('escalation: warm transfer — the agent leaves, customer and expert remain', async () => {
-    const { ana, bo, anaPhone, boPhone, call, customer, number, requested } = await escalatedToBo(live, 'transfer', 10_000);
+    const { ana, bo, anaPhone, boPhone, call, customer, number, requested } = await escalatedToBo(live, { mode: 'transfer', hangUpAfterMs: 10_000 });
     await live.escalation(requested.id, 'consulting');
     const briefing = await live.roomHolds(call.room, [number, ana.user, bo.user]);
 

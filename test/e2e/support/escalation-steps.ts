@@ -52,17 +52,21 @@ export interface EscalatedCall extends ConnectedCall {
   requested: EscalationView;
 }
 
+export interface EscalationSetup {
+  mode: 'conference' | 'consult' | 'transfer';
+  /** When the customer hangs up, from their call's start. */
+  hangUpAfterMs: number;
+  /** Bo's skills (none by default). */
+  skills?: { name: string; level: number }[];
+  /** What bo's phone answers with (a desk phone's default when absent). */
+  boAudio?: PhoneAudio;
+}
+
 /**
  * Agent ana talking with a customer escalates to expert bo in that mode;
- * resolves once bo's phone has answered (with `boAudio`, or a desk phone's default).
+ * resolves once bo's phone has answered.
  */
-export async function escalatedToBo(
-  live: Live,
-  mode: 'conference' | 'consult' | 'transfer',
-  hangUpAfterMs: number,
-  skills: { name: string; level: number }[] = [],
-  boAudio?: PhoneAudio,
-): Promise<EscalatedCall> {
+export async function escalatedToBo(live: Live, { mode, hangUpAfterMs, skills = [], boAudio }: EscalationSetup): Promise<EscalatedCall> {
   const ana = await tokenAgent(live);
   const bo = await live.person('bo', ['expert'], skills);
   const anaPhone = await live.deskPhone(ana);
