@@ -194,7 +194,8 @@ async function main() {
       },
       { header: 'Action', value: 'add-member' },
     );
-    const events = await openSse(`${baseUrl}/v1/events/stream`, TOKEN);
+    // Only the two types read here: the rest would cost the service and this process work during the calls.
+    const events = await openSse(`${baseUrl}/v1/events/stream?types=call.offered,call.answered`, TOKEN);
 
     // The calls, at the given rate; each is escalated as soon as its agent is in the room.
     const requestedAt = new Map<string, number>();
