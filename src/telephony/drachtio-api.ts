@@ -58,6 +58,7 @@ export interface SipRequest extends SipMessage {
 
 export interface SipResponseOptions {
   headers?: SipHeaders;
+  body?: string;
 }
 
 export interface SipResponse {
@@ -71,12 +72,18 @@ export interface SipResponse {
 /** An established INVITE dialog. */
 export interface Dialog {
   readonly sip: { callId: string };
-  readonly local: { sdp: string };
+  /** Our side: the SDP the far end has from us, and our Contact. */
+  readonly local: { sdp: string; contact?: string };
   readonly remote: { sdp: string };
   /** Sends BYE; emits nothing, removes the listeners. */
   destroy(opts?: { headers?: SipHeaders }): Promise<unknown>;
   /** Fires only on the far end's BYE (our own destroy() emits nothing). */
   on(event: 'destroy', listener: (req: SipRequest, reason?: string) => void): this;
+  /**
+   * The far end's re-INVITE (hold, a new address or codec). With a listener,
+   * srf leaves the answer to it; without one it answers with our last SDP.
+   */
+  on(event: 'modify', listener: (req: SipRequest, res: SipResponse) => void): this;
 }
 
 export interface UacOptions {
@@ -143,11 +150,12 @@ export interface Endpoint {
   join(room: string): Promise<ConferenceJoin>;
   /**
    * fsmrf's SIP dialog with FreeSWITCH. `dialog.modify(sdp)` gives a 3PCC
-   * endpoint the far end's answer (a re-INVITE). Not `ep.modify()`: after the
+   * endpoint the far end's answer, or the endpoint a phone's new offer (a
+   * re-INVITE); it resolves with FreeSWITCH's SDP. Not `ep.modify()`: after the
    * re-INVITE that makes two more api calls (uuid_set_media_stats, and a ~9 kB
    * uuid_dump) to refresh SDP fields we never read, on the way to every join.
    */
-  readonly dialog: { modify(sdp: string): Promise<unknown> };
+  readonly dialog: { modify(sdp: string): Promise<string> };
   /** Hangs the channel up; resolves on FreeSWITCH's BYE, so it can hang: time it out. */
   destroy(): Promise<void>;
   /** FreeSWITCH hung the channel up, or its event socket closed. */

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Leg } from '../services/ports/telephony';
-import type { Dialog, Endpoint } from './drachtio-api';
-import { withDeadline } from './deadline';
+import { DeadlineError, withDeadline } from './deadline';
+import type { Dialog, Endpoint, SipHeaders, SipRequest, SipResponse } from './drachtio-api';
 import { JoinTimeoutError, LegEndedError, MediaOperationError } from './errors';
 import { endDialog, endEndpoint } from './teardown';
 
@@ -10,9 +10,11 @@ export interface LegTimings {
   joinMs: number;
   /** Both the BYE to the phone and the endpoint's hangup wait on the far end. */
   teardownMs: number;
+  /** Giving the endpoint a phone's offer or answer (a re-INVITE to FreeSWITCH). */
+  modifyMs: number;
 }
 
-export const DEFAULT_LEG_TIMINGS: LegTimings = { joinMs: 5000, teardownMs: 3000 };
+export const DEFAULT_LEG_TIMINGS: LegTimings = { joinMs: 5000, teardownMs: 3000, modifyMs: 3000 };
 
 type EndedBy = 'remote' | 'media';
 
@@ -48,6 +50,7 @@ export class SipLeg implements Leg {
       this.endpointGone = true;
       this.ended('media');
     });
+    dialog.on('modify', (req, res) => void this.renegotiate(req, res));
   }
 
   async join(room: string): Promise<{ memberId: string }> {
@@ -74,6 +77,35 @@ export class SipLeg implements Leg {
       throw err;
     } finally {
       if (stopWaiting) this.endWaiters.delete(stopWaiting);
+    }
+  }
+
+  /**
+   * The phone offers new media in its dialog: hold (sendonly), a new address or
+   * codec. FreeSWITCH answers it, so the room's audio follows the phone. When
+   * FreeSWITCH refuses, the phone gets 488 and both keep the media they had.
+   */
+  private async renegotiate(req: SipRequest, res: SipResponse): Promise<void> {
+    const log = this.log.child({ legId: this.id });
+    const headers: SipHeaders = { 'Content-Type': 'application/sdp' };
+    if (this.dialog.local.contact) headers.Contact = this.dialog.local.contact;
+    // A re-INVITE without an offer asks for ours: the one the phone has.
+    if (!req.body) {
+      res.send(200, { body: this.dialog.local.sdp, headers });
+      return;
+    }
+    try {
+      const answer = await withDeadline(
+        this.endpoint.dialog.modify(req.body),
+        this.timings.modifyMs,
+        () => new DeadlineError('endpoint modify', this.timings.modifyMs),
+      );
+      this.dialog.local.sdp = answer;
+      res.send(200, { body: answer, headers });
+      log.info('the phone changed its media; FreeSWITCH answered');
+    } catch (err) {
+      log.warn({ err }, 'the phone changed its media; FreeSWITCH refused, the phone keeps the media it had');
+      res.send(488);
     }
   }
 

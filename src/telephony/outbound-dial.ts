@@ -12,11 +12,9 @@ import { hostOf, userOf } from './sip-uri';
 export interface DialTimings extends LegTimings {
   /** How long a phone may take to answer our CANCEL (487) before we stop waiting. */
   cancelGraceMs: number;
-  /** Giving the endpoint the phone's answer (a re-INVITE to FreeSWITCH). */
-  modifyMs: number;
 }
 
-export const DEFAULT_DIAL_TIMINGS: DialTimings = { ...DEFAULT_LEG_TIMINGS, cancelGraceMs: 4000, modifyMs: 3000 };
+export const DEFAULT_DIAL_TIMINGS: DialTimings = { ...DEFAULT_LEG_TIMINGS, cancelGraceMs: 4000 };
 
 type DialResult = { answered: Leg } | { failed: DialFailed };
 

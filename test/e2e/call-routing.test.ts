@@ -37,6 +37,25 @@ describeLive('calls on the live stack', () => {
     expect((await live.presenceOf(ana)).state).toMatch(/^(wrap-up|available)$/);
   });
 
+  it("call: the agent's desk phone holds the customer and takes them back — FreeSWITCH answers each re-INVITE", async () => {
+    const ana = await live.person('ana', ['agent']);
+    const anaPhone = await live.deskPhone(ana, 'phone-hold');
+    const { phone: customer, number } = await live.customer(7000);
+
+    await anaPhone.calls.waitForOutcome(/^answered /, 5000);
+    const call = await live.callOf(number, (c) => c.state === 'connected');
+    // The answers are FreeSWITCH's: it stops sending to a phone that holds, and resumes.
+    await anaPhone.calls.waitForOutcome(/^hold_answered recvonly /, 5000);
+    await anaPhone.calls.waitForOutcome(/^unhold_answered sendrecv /, 5000);
+    // Both still in the room, the call still up.
+    const members = await live.roomHolds(call.room, [number, ana.user]);
+    await live.callOf(number, (c) => c.id === call.id && c.state === 'connected');
+
+    await customer.waitForOutcome(/^local_bye$/, 8000);
+    await anaPhone.calls.waitForOutcome(/^remote_bye /, 5000);
+    await live.expectNothingLeft(call.room, members.map((m) => m.uuid), [ana]);
+  });
+
   it('call: the first agent does not answer and the second does', async () => {
     const ana = await live.person('ana', ['agent']);
     const sam = await live.person('sam', ['agent']);

@@ -22,6 +22,7 @@ export type Scenario =
   | 'customer-call'
   | 'phone-register'
   | 'phone-answer'
+  | 'phone-hold'
   | 'phone-busy'
   | 'phone-decline'
   | 'phone-no-answer';

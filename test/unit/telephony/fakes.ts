@@ -34,7 +34,7 @@ export class FakeEndpoint extends EventEmitter implements Endpoint {
   readonly uuid = `ep-${++FakeEndpoint.count}`;
   readonly local = { sdp: 'v=0 offer-from-freeswitch' };
   join = jest.fn((_room: string) => Promise.resolve({ memberId: 7, confUuid: 'conf-1' }));
-  readonly dialog = { modify: jest.fn((_sdp: string) => Promise.resolve({})) };
+  readonly dialog = { modify: jest.fn((_sdp: string) => Promise.resolve('v=0 answer-from-freeswitch')) };
   destroy = jest.fn(() => Promise.resolve());
   // As on a live channel connection: queued, never told of completion.
   execute = jest.fn((_app: string, _arg: string) => new Promise<never>(() => undefined));
@@ -48,6 +48,12 @@ export class FakeDialog extends EventEmitter implements Dialog {
   /** The phone hangs up. */
   remoteBye() {
     this.emit('destroy', {} as SipRequest, 'normal release');
+  }
+  /** The phone re-INVITEs with this offer; returns the response's send, to see how it was answered. */
+  remoteReinvite(body: string) {
+    const res = { send: jest.fn(), status: 0, reason: '', finalResponseSent: false };
+    this.emit('modify', { body } as SipRequest, res as unknown as SipResponse);
+    return res.send;
   }
 }
 

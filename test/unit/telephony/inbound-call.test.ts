@@ -33,7 +33,7 @@ function setup(prepare?: (media: FakeMedia) => void) {
     () => media,
     srf,
     silentLog,
-    { joinMs: 30, teardownMs: 30 },
+    { joinMs: 30, teardownMs: 30, modifyMs: 30 },
   );
   return { req, res, media, uas, srf, call };
 }

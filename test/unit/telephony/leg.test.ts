@@ -6,7 +6,7 @@ function setup() {
   const endpoint = new FakeEndpoint();
   const dialog = new FakeDialog();
   const release = jest.fn();
-  const leg = new SipLeg(endpoint, dialog, 'fs-1:8021', release, silentLog, { joinMs: 30, teardownMs: 30 });
+  const leg = new SipLeg(endpoint, dialog, 'fs-1:8021', release, silentLog, { joinMs: 30, teardownMs: 30, modifyMs: 30 });
   return { endpoint, dialog, release, leg };
 }
 
@@ -94,5 +94,43 @@ describe('SipLeg', () => {
     leg.onEnded(second);
     dialog.remoteBye();
     expect(second).toHaveBeenCalledWith('remote');
+  });
+
+  describe("the phone's re-INVITE", () => {
+    const SDP = { 'Content-Type': 'application/sdp' };
+
+    it('goes to FreeSWITCH, and the phone gets its answer (a hold, a new address or codec)', async () => {
+      const { endpoint, dialog } = setup();
+      const answered = dialog.remoteReinvite('v=0 hold a=sendonly');
+      await flush();
+      expect(endpoint.dialog.modify).toHaveBeenCalledWith('v=0 hold a=sendonly');
+      expect(answered).toHaveBeenCalledWith(200, { body: 'v=0 answer-from-freeswitch', headers: SDP });
+      expect(dialog.local.sdp).toBe('v=0 answer-from-freeswitch');
+    });
+
+    it('refused by FreeSWITCH: 488 to the phone, and both keep the media they had', async () => {
+      const { endpoint, dialog } = setup();
+      endpoint.dialog.modify.mockRejectedValueOnce(new Error('488 Not Acceptable Here'));
+      const answered = dialog.remoteReinvite('v=0 video only');
+      await flush();
+      expect(answered).toHaveBeenCalledWith(488);
+      expect(dialog.local.sdp).toBe('local');
+    });
+
+    it('left unanswered by FreeSWITCH: 488 once the modify deadline passes', async () => {
+      const { endpoint, dialog } = setup();
+      endpoint.dialog.modify.mockReturnValueOnce(new Promise(() => undefined));
+      const answered = dialog.remoteReinvite('v=0 new address');
+      await new Promise((r) => setTimeout(r, 60));
+      expect(answered).toHaveBeenCalledWith(488);
+    });
+
+    it('without an offer: the phone gets the SDP it has, FreeSWITCH is not asked', async () => {
+      const { endpoint, dialog } = setup();
+      const answered = dialog.remoteReinvite('');
+      await flush();
+      expect(answered).toHaveBeenCalledWith(200, { body: 'local', headers: SDP });
+      expect(endpoint.dialog.modify).not.toHaveBeenCalled();
+    });
   });
 });

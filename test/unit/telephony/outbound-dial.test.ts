@@ -221,7 +221,7 @@ describe('SipOutboundDial', () => {
     await flush();
     uac.provisional(180);
     const endpoint = media.endpoints[0]!;
-    endpoint.dialog.modify.mockImplementationOnce(() => gate.promise.then(() => ({})));
+    endpoint.dialog.modify.mockImplementationOnce(() => gate.promise.then(() => 'v=0 answer-from-freeswitch'));
     const dialog = uac.answer();
     await flush();
     expect(endpoint.dialog.modify).toHaveBeenCalled();
@@ -239,7 +239,7 @@ describe('SipOutboundDial', () => {
     const gate = deferred<void>();
     await flush();
     const endpoint = media.endpoints[0]!;
-    endpoint.dialog.modify.mockImplementationOnce(() => gate.promise.then(() => ({})));
+    endpoint.dialog.modify.mockImplementationOnce(() => gate.promise.then(() => 'v=0 answer-from-freeswitch'));
     const dialog = uac.answer();
     await flush();
     dialog.remoteBye();
