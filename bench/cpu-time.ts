@@ -29,6 +29,23 @@ export function mainThreadWaitMs(pid: number): number | undefined {
   }
 }
 
+const readOrEmpty = (file: string) => {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return ''; // the process ended meanwhile
+  }
+};
+
+/**
+ * The one process on this host whose command is `name` (e.g. FreeSWITCH when
+ * the stack runs here), or undefined when there is none or more than one.
+ */
+export function onlyProcessNamed(name: string): number | undefined {
+  const pids = fs.readdirSync('/proc').filter((entry) => /^\d+$/.test(entry) && readOrEmpty(`/proc/${entry}/comm`).trim() === name);
+  return pids.length === 1 ? Number(pids[0]) : undefined;
+}
+
 /**
  * This machine's CPU time so far, over all cores, in ms: busy (user, system and
  * interrupts, every process of the host), and stolen by its hypervisor (time

@@ -6,9 +6,10 @@
 // with failed calls, the service's peak RSS and CPU time per call, next to a
 // baseline measured in the same run: FreeSWITCH `api status` over the event
 // socket. It also prints how long the service's event loop waited for a core,
-// how busy the whole host was during the calls, and the CPU time the
-// hypervisor stole meanwhile: the stack shares the host's cores, and on a
-// shared virtual machine the latencies swing with these (cpu-time.ts).
+// how busy the whole host was during the calls (and FreeSWITCH's part of it,
+// when it runs here), and the CPU time the hypervisor stole meanwhile: the
+// stack shares the host's cores, and on a shared virtual machine the
+// latencies swing with these (cpu-time.ts).
 // Phone times are sipp's own message time stamps; the room's, FreeSWITCH's
 // add-member event time stamp, whose lag behind our clock is measured first
 // and printed (freeswitch-clock.ts). (c') takes the time this process
@@ -35,7 +36,7 @@ import { E2E_SETTINGS } from '../test/e2e/support/live-service';
 import { liveStackFromEnv, stackSettings, unreachableParts } from '../test/e2e/support/live-stack';
 import { SippPhone, stopAllPhones } from '../test/e2e/support/sipp-phone';
 import { PHONE_AUDIOS, type PhoneAudio } from '../test/e2e/support/tone-pcap';
-import { hostCpuMs, mainThreadWaitMs, processCpuMs } from './cpu-time';
+import { hostCpuMs, mainThreadWaitMs, onlyProcessNamed, processCpuMs } from './cpu-time';
 import { measureClockLag } from './freeswitch-clock';
 import { percentile } from './stats';
 
@@ -241,12 +242,21 @@ async function main() {
       await sleep(2000);
     }
     const numbers = byTag('98', CALLS);
-    const cpuBefore = { service: processCpuMs(child.pid as number), serviceWait: mainThreadWaitMs(child.pid as number), host: hostCpuMs(), at: now() };
+    // FreeSWITCH's share, when it runs on this host.
+    const freeswitchPid = ['127.0.0.1', 'localhost', '::1'].includes(stack.freeswitch.host) ? onlyProcessNamed('freeswitch') : undefined;
+    const cpuBefore = {
+      service: processCpuMs(child.pid as number),
+      serviceWait: mainThreadWaitMs(child.pid as number),
+      freeswitch: freeswitchPid === undefined ? 0 : processCpuMs(freeswitchPid),
+      host: hostCpuMs(),
+      at: now(),
+    };
     const customers = await customerCalls('customers', numbers);
     await customers.waitForExit((40 + CALLS / RATE) * 1000).catch(() => undefined);
     await sleep(500);
     const rssMb = peakRssMb(child.pid as number);
     const serviceCpuMs = processCpuMs(child.pid as number) - cpuBefore.service;
+    const freeswitchCpuMs = freeswitchPid === undefined ? undefined : processCpuMs(freeswitchPid) - cpuBefore.freeswitch;
     const serviceWaitAfter = mainThreadWaitMs(child.pid as number);
     const serviceWaitMs = serviceWaitAfter === undefined || cpuBefore.serviceWait === undefined ? undefined : serviceWaitAfter - cpuBefore.serviceWait;
     const hostCpu = hostCpuMs();
@@ -309,8 +319,9 @@ async function main() {
     for (const line of [...failed, ...escalationFailures].slice(0, 10)) console.log(`  ${line}`);
     const waited = serviceWaitMs === undefined ? '' : `; its event loop waited ${(serviceWaitMs / CALLS).toFixed(1)} ms per call for a core`;
     console.log(`service peak RSS: ${rssMb.toFixed(1)} MB; service CPU ${(serviceCpuMs / CALLS).toFixed(1)} ms per call${waited}`);
+    const freeswitchShare = freeswitchCpuMs === undefined ? '' : `; FreeSWITCH ${(freeswitchCpuMs / 1000).toFixed(1)} s of it`;
     console.log(
-      `this host's CPU during the calls: busy ${((100 * hostBusyMs) / (callsMs * cores)).toFixed(0)}% of ${cores} cores (${(hostBusyMs / 1000).toFixed(1)} s in ${(callsMs / 1000).toFixed(1)} s, every process); stolen by its hypervisor ${stolenMs} ms`,
+      `this host's CPU during the calls: busy ${((100 * hostBusyMs) / (callsMs * cores)).toFixed(0)}% of ${cores} cores (${(hostBusyMs / 1000).toFixed(1)} s in ${(callsMs / 1000).toFixed(1)} s, every process${freeswitchShare}); stolen by its hypervisor ${stolenMs} ms`,
     );
     console.log(
       `FreeSWITCH's event stamps ran up to ${clockLag.maxBehindMs.toFixed(1)} ms behind our clock (±${(clockLag.roundTripP50Ms / 2).toFixed(1)} ms): (c) may read low by that much${clockLag.maxBehindMs > 5 ? ' — is 1ms-timer set in switch.conf?' : ''}`,
