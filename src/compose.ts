@@ -27,7 +27,7 @@ import { CaseService } from './services/escalations/case-service';
 import { EscalationRuns } from './services/escalations/escalation-runs';
 import { EscalationService } from './services/escalations/escalation-service';
 import { WebhookSender } from './services/webhooks/webhook-sender';
-import { WebhookedEventFeed } from './services/webhooks/webhooked-event-feed';
+import { WebhookDelivery, type WebhookExtras } from './services/webhooks/webhook-delivery';
 import { FetchWebhookTransport } from './http/webhook-transport';
 import { CaseStore } from './store/case-store';
 import { EscalationStore } from './store/escalation-store';
@@ -42,6 +42,7 @@ import { ReportProjection } from './services/reports/report-projection';
 import { ReportService } from './services/reports/report-service';
 import { ContactStore } from './store/contact-store';
 import { ReportStore } from './store/report-store';
+import { WebhookCursors } from './store/webhook-cursors';
 
 // Wiring shared by main.ts and the integration tests: stores on the given
 // Redis connections, the services on top, and the HTTP app on those.
@@ -97,13 +98,19 @@ export async function composeServices(config: Config, conn: Connections, log: Lo
     queueLength: () => callStore.queueLength(),
     health,
   });
+  const events = new ObservedEventFeed(eventLog, metrics);
   const webhooks = new WebhookSender(config.webhooks, new FetchWebhookTransport(), log);
+  const webhookCursors = new WebhookCursors(conn.redis, prefix);
   // An offer's webhook carries the escalation and its case: the CRM opens it while the expert's phone rings.
-  const events = new WebhookedEventFeed(new ObservedEventFeed(eventLog, metrics), webhooks, async (event) => {
+  const webhookExtras: WebhookExtras = async (event) => {
     if (event.type !== 'escalation.offered') return {};
     const escalation = await escalationStore.get((event.data as { escalationId: string }).escalationId);
     return { escalation, case: escalation && (await caseStore.get(escalation.caseId)) };
-  });
+  };
+  const webhookDeliveries = config.webhooks.urls.map(
+    (url) => new WebhookDelivery(events, webhookCursors, webhooks, webhookExtras, { url, owner: config.instanceId }, log),
+  );
+  for (const delivery of webhookDeliveries) delivery.start();
 
   const directory = new DirectoryService(people);
   const presence = new PresenceService(people, presenceStore, {
@@ -192,6 +199,8 @@ export async function composeServices(config: Config, conn: Connections, log: Lo
       ...(engine ? [{ name: 'queued calls', run: () => engine.dispatch() }] : []),
       { name: 'contact records', run: () => contactRecorder.catchUp() },
       { name: 'report counters', run: () => reportProjection.catchUp() },
+      // Not awaited: a delivery may sit in its retries for a while.
+      { name: 'webhooks', run: async () => webhookDeliveries.forEach((delivery) => delivery.wake()) },
       { name: 'event retention', run: () => eventLog.trimBefore(Date.now() - config.eventsRetentionDays * 86_400_000) },
     ],
     log,
@@ -226,7 +235,8 @@ export async function composeServices(config: Config, conn: Connections, log: Lo
       await callService.close();
       await housekeeping.stop();
       for (const projection of [contactRecorder, reportProjection]) await projection.close();
-      await webhooks.close();
+      webhooks.close();
+      for (const delivery of webhookDeliveries) await delivery.close();
     },
   };
 }

@@ -125,8 +125,11 @@ describe('escalation (fake telephony, real Redis)', () => {
     ]);
 
     // Every event reached the CRM; the first delivery got a 500 and was retried.
-    const [refused] = hook.received;
-    await eventually(() => expect(hook.received.filter((r) => r.body === refused!.body).map((r) => r.status)).toEqual([500, 200]), 5000);
+    const refused = await eventually(() => {
+      if (!hook.received[0]) throw new Error('nothing delivered yet');
+      return hook.received[0];
+    });
+    await eventually(() => expect(hook.received.filter((r) => r.body === refused.body).map((r) => r.status)).toEqual([500, 200]), 5000);
     // The offer carries the escalation and the case, signed with the shared secret.
     const offer = await eventually(() => {
       const found = hook.received.find((r) => r.headers['x-expert-bridge-event'] === 'escalation.offered');

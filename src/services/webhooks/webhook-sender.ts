@@ -1,11 +1,9 @@
 import { createHmac } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { LoggedEvent } from '../../domain/events';
-import { BackgroundWork } from '../background-work';
 import type { WebhookTransport } from '../ports/webhook-transport';
 
 export interface WebhookSettings {
-  urls: string[];
   secret?: string;
   maxAttempts: number;
   /** The first retry waits this long; each next one twice as long. */
@@ -20,14 +18,15 @@ export const signature = (secret: string, body: string) => `sha256=${createHmac(
 // Worth another try: the receiver is down, overloaded or asked us to wait.
 const retryable = (status: number) => status >= 500 || status === 408 || status === 429;
 
+/** How one event's delivery to one URL ended. */
+export type DeliveryOutcome = 'delivered' | 'refused' | 'dropped' | 'stopped';
+
 /**
- * Posts events to the configured CRM URLs in the background: signed, retried
- * with exponential backoff, never awaited by the call that produced them.
- * Retries live in this process; an event still failing after the last
- * attempt is logged as dropped.
+ * Posts one event to one URL: signed, retried with exponential backoff on
+ * network errors, 5xx, 408 and 429. A refusal (another 4xx) is not retried;
+ * an event still failing after the last attempt is logged as dropped.
  */
 export class WebhookSender {
-  private readonly work: BackgroundWork;
   /** Retries waiting for their turn, and how to wake each one up early. */
   private readonly waiting = new Map<NodeJS.Timeout, (goOn: boolean) => void>();
   private closed = false;
@@ -36,43 +35,22 @@ export class WebhookSender {
     private readonly settings: WebhookSettings,
     private readonly transport: WebhookTransport,
     private readonly log: Logger,
-  ) {
-    this.work = new BackgroundWork(log);
-  }
+  ) {}
 
-  get enabled(): boolean {
-    return this.settings.urls.length > 0;
-  }
-
-  send(event: LoggedEvent, extra: Record<string, unknown> = {}): void {
-    if (!this.enabled) return;
+  async deliver(url: string, event: LoggedEvent, extra: Record<string, unknown> = {}): Promise<DeliveryOutcome> {
     const body = JSON.stringify({ id: event.id, type: event.type, at: event.at, data: event.data, ...extra });
     const headers: Record<string, string> = { 'x-expert-bridge-event': event.type, 'x-expert-bridge-delivery': event.id };
     if (this.settings.secret) headers[SIGNATURE_HEADER] = signature(this.settings.secret, body);
-    for (const url of this.settings.urls) this.work.run('webhook delivery', () => this.deliver(url, body, headers, event));
-  }
-
-  /** Stops waiting retries and lets deliveries under way finish. */
-  async close(): Promise<void> {
-    this.closed = true;
-    for (const [timer, wake] of this.waiting) {
-      clearTimeout(timer);
-      wake(false);
-    }
-    this.waiting.clear();
-    await this.work.drain();
-  }
-
-  private async deliver(url: string, body: string, headers: Record<string, string>, event: LoggedEvent): Promise<void> {
     const firstRetryMs = this.settings.firstRetryMs ?? 1000;
     for (let attempt = 1; ; attempt++) {
+      if (this.closed) return 'stopped';
       let outcome: string;
       try {
         const status = await this.transport.post(url, body, headers);
-        if (status < 300) return;
+        if (status < 300) return 'delivered';
         if (!retryable(status)) {
           this.log.warn({ url, status, event: event.id, type: event.type }, 'webhook refused; not retried');
-          return;
+          return 'refused';
         }
         outcome = `status ${status}`;
       } catch (err) {
@@ -80,10 +58,20 @@ export class WebhookSender {
       }
       if (attempt >= this.settings.maxAttempts) {
         this.log.error({ url, outcome, attempts: attempt, event: event.id, type: event.type }, 'webhook dropped');
-        return;
+        return 'dropped';
       }
-      if (!(await this.wait(firstRetryMs * 2 ** (attempt - 1)))) return;
+      if (!(await this.wait(firstRetryMs * 2 ** (attempt - 1)))) return 'stopped';
     }
+  }
+
+  /** Ends the waits between retries at once: those deliveries resolve 'stopped'. Safe to call twice. */
+  close(): void {
+    this.closed = true;
+    for (const [timer, wake] of this.waiting) {
+      clearTimeout(timer);
+      wake(false);
+    }
+    this.waiting.clear();
   }
 
   /** False when closed meanwhile. */
