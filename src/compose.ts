@@ -149,7 +149,7 @@ export async function composeServices(config: Config, conn: Connections, log: Lo
 
   const callService = new CallService(
     callStore,
-    new RedisCommandBus(conn.redis, conn.subscriber, prefix, config.instanceId),
+    new RedisCommandBus(conn.redis, conn.subscriber, prefix, config.instanceId, log),
     log,
   );
   let runs: EscalationRuns | undefined;

@@ -1,5 +1,22 @@
 import type Redis from 'ioredis';
+import type { Logger } from 'pino';
+import { z } from 'zod';
 import type { CallCommand, CommandBus } from '../services/ports/command-bus';
+
+const COMMAND_TYPES = [
+  'hangup',
+  'end',
+  'control',
+  'leave',
+  'escalation.start',
+  'escalation.merge',
+  'escalation.cancel',
+  'escalation.decline',
+] as const satisfies readonly CallCommand['type'][];
+
+// The envelope: a type this version knows and the call it is for. The rest is
+// what this code wrote on another instance.
+const envelope = z.looseObject({ type: z.enum(COMMAND_TYPES), callId: z.string().min(1) });
 
 /** Commands for the instance that owns a call, over its own pub/sub channel. */
 export class RedisCommandBus implements CommandBus {
@@ -10,9 +27,12 @@ export class RedisCommandBus implements CommandBus {
     private readonly subscriber: Redis,
     private readonly prefix: string,
     private readonly instanceId: string,
+    private readonly log: Logger,
   ) {
     subscriber.on('message', (channel: string, message: string) => {
-      if (channel === this.channelOf(this.instanceId)) this.handler?.(JSON.parse(message) as CallCommand);
+      if (channel !== this.channelOf(this.instanceId)) return;
+      const command = this.parse(message);
+      if (command) this.handler?.(command);
     });
   }
 
@@ -24,6 +44,25 @@ export class RedisCommandBus implements CommandBus {
   /** Whether any instance was listening. */
   async send(instanceId: string, command: CallCommand): Promise<boolean> {
     return (await this.redis.publish(this.channelOf(instanceId), JSON.stringify(command))) > 0;
+  }
+
+  /**
+   * Undefined (and logged) for a message that is not a command this version
+   * knows: one from a newer version during a rolling upgrade, or not JSON at
+   * all. Thrown here, it would surface inside the Redis client's reader.
+   */
+  private parse(message: string): CallCommand | undefined {
+    let json: unknown;
+    try {
+      json = JSON.parse(message);
+    } catch {
+      this.log.warn({ message: message.slice(0, 200) }, 'call command is not JSON; ignored');
+      return undefined;
+    }
+    const checked = envelope.safeParse(json);
+    if (checked.success) return checked.data as CallCommand;
+    this.log.warn({ issues: checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) }, 'call command not understood; ignored');
+    return undefined;
   }
 
   private channelOf(instanceId: string): string {
