@@ -95,6 +95,25 @@ describeLive('calls on the live stack', () => {
     expect(live.events().find((e) => e.type === 'call.ended')?.data).toMatchObject({ reason: 'customer_hangup' });
   });
 
+  it("call: an agent whose desk phone dies without a BYE leaves the call after FreeSWITCH's media timeout", async () => {
+    const mediaTimeoutMs = Number(process.env.E2E_MEDIA_TIMEOUT_MS ?? 60_000);
+    const ana = await live.person('ana', ['agent']);
+    const anaPhone = await live.deskPhone(ana, 'phone-answer', { hangUpAfterMs: 600_000 });
+    const { phone: customer, number } = await live.customer(600_000);
+    await anaPhone.calls.waitForOutcome(/^answered /, 5000);
+    const call = await live.callOf(number, (c) => c.state === 'connected');
+    const members = await live.roomHolds(call.room, [number, ana.user]);
+
+    // Ana's leg was a standby endpoint (made without an offer): its media timeout must be on too.
+    await anaPhone.calls.stop();
+    await live.waitForEvent((e) => e.type === 'call.agent_left' && e.data.callId === call.id, mediaTimeoutMs + 10_000);
+    await live.roomHolds(call.room, [number]);
+
+    await customer.stop();
+    await live.waitForEvent((e) => e.type === 'call.ended' && e.data.callId === call.id, mediaTimeoutMs + 10_000);
+    await live.expectNothingLeft(call.room, members.map((m) => m.uuid), [ana]);
+  }, 120_000);
+
   it('call: a customer whose phone dies without a BYE is hung up after FreeSWITCH\'s media timeout', async () => {
     // FS_MEDIA_TIMEOUT_MS of the stack under test; docker-compose.test.yml sets 5000.
     const mediaTimeoutMs = Number(process.env.E2E_MEDIA_TIMEOUT_MS ?? 60_000);
