@@ -23,6 +23,7 @@ import { RedisEventLog } from './store/event-log';
 import { RegistrationStore } from './store/registration-store';
 import { CallCommands } from './services/calls/call-commands';
 import { ConferenceControl } from './services/calls/conference-control';
+import { CaseLinks } from './services/escalations/case-links';
 import { CaseService } from './services/escalations/case-service';
 import { EscalationRuns } from './services/escalations/escalation-runs';
 import { EscalationService } from './services/escalations/escalation-service';
@@ -152,6 +153,7 @@ export async function composeServices(config: Config, conn: Connections, log: Lo
     new RedisCommandBus(conn.redis, conn.subscriber, prefix, config.instanceId, log),
     log,
   );
+  const caseLinks = new CaseLinks(config.http.publicBaseUrl, config.escalations.caseLinks);
   let runs: EscalationRuns | undefined;
   if (telephony && engine) {
     const conference = new ConferenceControl(engine, { telephony, events });
@@ -169,7 +171,7 @@ export async function composeServices(config: Config, conn: Connections, log: Lo
         (await history.forCustomer(record.customer.id ?? callerNumber)).filter((entry) => entry.callId !== record.callId),
       log,
       claimLeaseSec: config.presence.claimLeaseSec,
-      publicBaseUrl: config.http.publicBaseUrl,
+      caseLinks,
     });
     telephony.serveRegistrar(registrations);
     engine.start();
@@ -188,7 +190,7 @@ export async function composeServices(config: Config, conn: Connections, log: Lo
     { calls: callService, claims, escalations: escalationStore, cases: caseStore, events },
     { ...config.escalations, claimLeaseSec: config.presence.claimLeaseSec },
   );
-  const cases = new CaseService(caseStore, screens);
+  const cases = new CaseService(caseStore, screens, caseLinks);
 
   const housekeeping = new Housekeeping(
     [

@@ -80,6 +80,8 @@ export const settingsSchema = z.object({
   ESCALATION_RING_TIMEOUT_SEC: seconds.max(300).default(20),
   ESCALATION_DEADLINE_SEC: seconds.max(3600).default(90),
   CASE_RETENTION_DAYS: seconds.max(3650).default(90),
+  CASE_LINK_SECRET: z.preprocess(emptyAsUndefined, z.string().min(32, 'at least 32 characters: it signs links to cases').optional()),
+  CASE_LINK_TTL_SEC: seconds.max(7 * 86_400).default(3600),
   MAX_ROOM_SIZE: z.coerce.number().int().min(3).max(100).default(8),
   CRM_WEBHOOK_URLS: commaList(z.url({ protocol: /^https?$/ })).default([]),
   WEBHOOK_SECRET: optionalString,
@@ -130,6 +132,8 @@ export interface Config {
     deadlineSec: number;
     maxRoomSize: number;
     caseRetentionDays: number;
+    /** Signs the case link in an expert's Call-Info, so a desk phone opens it without a token; unset: the API's URL. */
+    caseLinks?: { secret: string; ttlSec: number };
   };
   webhooks: {
     urls: string[];
@@ -196,6 +200,7 @@ export function toConfig(s: Settings): Config {
       deadlineSec: s.ESCALATION_DEADLINE_SEC,
       maxRoomSize: s.MAX_ROOM_SIZE,
       caseRetentionDays: s.CASE_RETENTION_DAYS,
+      ...(s.CASE_LINK_SECRET ? { caseLinks: { secret: s.CASE_LINK_SECRET, ttlSec: s.CASE_LINK_TTL_SEC } } : {}),
     },
     webhooks: { urls: s.CRM_WEBHOOK_URLS, secret: s.WEBHOOK_SECRET, maxAttempts: s.WEBHOOK_MAX_ATTEMPTS },
     presence: {

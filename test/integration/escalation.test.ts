@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { personInputSchema, type PersonInput } from '../../src/domain/person';
+import { CaseLinks } from '../../src/services/escalations/case-links';
 import { eventually } from '../support/eventually';
 import { expectNothingLeft as leftovers } from '../support/leftovers';
 import { FakeTelephony } from '../support/fake-telephony';
@@ -85,6 +86,36 @@ describe('escalation (fake telephony, real Redis)', () => {
   const roomOf = (callId: string) => phone.rooms.get(`call-${callId}`) ?? [];
 
   const expectNothingLeft = () => leftovers(phone, t.redis);
+
+  it("escalation: the expert's desk phone opens the case from Call-Info without a token, while the link is valid", async () => {
+    await start({ CASE_LINK_SECRET: 'case-links-are-signed-with-this-secret', CASE_LINK_TTL_SEC: '600', PUBLIC_BASE_URL: 'https://cc.example.com' });
+    await available(agent('ana'), expert('bo'));
+    const { call } = await connectedCall();
+    const res = await escalate(call.id, { target: { expertId: 'bo' }, mode: 'conference', case: { ...caseBody, notes: ['<script>alert(1)</script>'] } });
+    const { caseId } = res.json();
+    const callInfo = /^<(https:\/\/cc\.example\.com(\/v1\/cases\/[^>]+))>;purpose=info$/.exec((await dialTo('bo')).request.headers?.['Call-Info'] ?? '');
+    expect(callInfo?.[2]).toMatch(new RegExp(`^/v1/cases/${caseId}/card\\?until=\\d+&sig=[0-9a-f]{64}$`));
+    const path = callInfo![2]!;
+
+    const card = await t.app.inject({ method: 'GET', url: path });
+    expect(card.statusCode).toBe(200);
+    expect(card.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(card.body).toContain(`<h1>${caseBody.reason}</h1>`);
+    expect(card.body).toContain('<li>&lt;script&gt;alert(1)&lt;/script&gt;</li>');
+    expect(card.body).not.toContain('<script>');
+
+    // The link is for this case only, unaltered, and only until its time.
+    const forged = await t.app.inject({ method: 'GET', url: path.replace(/sig=./, (m) => `sig=${m.endsWith('0') ? '1' : '0'}`) });
+    expect([forged.statusCode, forged.json().message]).toEqual([403, 'this case link is not valid']);
+    const later = await t.app.inject({ method: 'GET', url: path.replace(/until=(\d+)/, (_, until: string) => `until=${Number(until) + 1}`) });
+    expect(later.statusCode).toBe(403);
+    const expired = Math.floor(Date.now() / 1000) - 1;
+    const old = new CaseLinks('', { secret: 'case-links-are-signed-with-this-secret', ttlSec: 1 }).forPhone(caseId, (expired - 1) * 1000);
+    const gone = await t.app.inject({ method: 'GET', url: old });
+    expect([gone.statusCode, gone.json().message]).toEqual([403, 'this case link has expired; read the case on your screen']);
+    // The API's own URL still wants a token.
+    expect((await t.app.inject({ method: 'GET', url: `/v1/cases/${caseId}` })).statusCode).toBe(401);
+  });
 
   it('escalation: conference — the expert rings with the case, joins, and all three talk', async () => {
     const hook = await startWebhookReceiver([500]);

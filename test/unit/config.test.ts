@@ -35,13 +35,13 @@ describe('config', () => {
   it('lists every problem in one message', () => {
     let error: ConfigError | undefined;
     try {
-      loadConfig({ PORT: 'eighty', REDIS_URL: 'http://x', FREESWITCH_SERVERS: 'fs1:99999', LOG_LEVEL: 'loud' });
+      loadConfig({ PORT: 'eighty', REDIS_URL: 'http://x', FREESWITCH_SERVERS: 'fs1:99999', LOG_LEVEL: 'loud', CASE_LINK_SECRET: 'short' });
     } catch (err) {
       error = err as ConfigError;
     }
     expect(error).toBeInstanceOf(ConfigError);
     expect(error?.problems.map((p) => p.split(':')[0])).toEqual(
-      expect.arrayContaining(['PORT', 'REDIS_URL', 'FREESWITCH_SERVERS.0', 'LOG_LEVEL', 'AUTH_TOKENS_FILE']),
+      expect.arrayContaining(['PORT', 'REDIS_URL', 'FREESWITCH_SERVERS.0', 'LOG_LEVEL', 'AUTH_TOKENS_FILE', 'CASE_LINK_SECRET']),
     );
     expect(error?.message).toMatch(/^invalid configuration:\n {2}- /);
   });

@@ -13,12 +13,12 @@ const headerText = (value: string, max: number) =>
  * What the expert's phone is told about the case: its id and reason, and
  * where to read it (a phone or softphone that shows Call-Info opens it).
  */
-export function caseHeaders(call: Call, record: Case, publicBaseUrl: string): Record<string, string> {
+export function caseHeaders(call: Call, record: Case, link: string): Record<string, string> {
   return {
     'X-Call-Id': call.id,
     'X-Customer': call.customer,
     'X-Case-Id': record.id,
     'X-Case-Reason': headerText(record.reason, 120),
-    'Call-Info': `<${publicBaseUrl}/v1/cases/${record.id}>;purpose=info`,
+    'Call-Info': `<${link}>;purpose=info`,
   };
 }

@@ -14,6 +14,7 @@ import type { DialFailed } from '../ports/telephony';
 import type { PresenceService } from '../presence-service';
 import type { BackgroundWork } from '../background-work';
 import { caseHeaders } from './case-headers';
+import type { CaseLinks } from './case-links';
 
 export interface EscalationRunDeps {
   engine: CallEngine;
@@ -28,7 +29,7 @@ export interface EscalationRunDeps {
   historyFor: (record: Case, callerNumber: string) => Promise<unknown[]>;
   log: Logger;
   claimLeaseSec: number;
-  publicBaseUrl: string;
+  caseLinks: CaseLinks;
 }
 
 // While nobody matching is free, look again this often (and whenever someone becomes available).
@@ -207,7 +208,7 @@ export class EscalationRun implements SessionWatcher {
       profile: claim.profile,
       deskPhone: claim.deskPhone,
       role: 'expert',
-      headers: caseHeaders(session.call, this.caseRecord, this.deps.publicBaseUrl),
+      headers: caseHeaders(session.call, this.caseRecord, this.deps.caseLinks.forPhone(this.caseRecord.id)),
       ringTimeoutSec: escalation.ringTimeoutSec,
       onRinging: () =>
         this.background.run('ringing event', async () => {
