@@ -487,6 +487,23 @@ describe('escalation (fake telephony, real Redis)', () => {
     await expectNothingLeft();
   });
 
+  it("escalation: the call's escalation slot cannot be read (a Redis error) — the request fails and lets go of the expert it claimed", async () => {
+    await start();
+    await available(agent('ana'), expert('bo'));
+    const { call, customer } = await connectedCall();
+    // Real Redis, a real error: with the slot's key of the wrong type, SET NX finds it taken and the read after it fails (WRONGTYPE).
+    const slotKey = `${t.redis.prefix}call:${call.id}:escalation`;
+    await t.redis.connect().hset(slotKey, 'not', 'a slot');
+
+    const res = await escalate(call.id, { target: { expertId: 'bo' }, mode: 'conference', case: caseBody });
+    expect([res.statusCode, res.json().error]).toEqual([500, 'internal']);
+    expect(await state('bo')).toMatchObject({ state: 'available', activeClaims: 0 });
+    expect(phone.dials.filter((d) => d.request.uri.startsWith('sip:bo@'))).toHaveLength(0);
+    await t.redis.connect().del(slotKey);
+    customer.remoteHangup();
+    await expectNothingLeft();
+  });
+
   it('escalation: an Idempotency-Key replay returns the same escalation; a second escalation waits its turn', async () => {
     await start();
     await available(agent('ana'), expert('bo'), expert('cy'));
