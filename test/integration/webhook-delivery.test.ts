@@ -33,7 +33,7 @@ describe('webhook delivery: every event, from the log, by one instance at a time
 
   /** An instance's delivery to `url`: quick retries, a short lease, started. */
   const instance = (url: string, owner: string, maxAttempts = 6) => {
-    const sender = new WebhookSender({ maxAttempts, firstRetryMs: 20 }, new FetchWebhookTransport(), pino({ level: 'silent' }));
+    const sender = new WebhookSender({ maxAttempts, firstRetryMs: 20, maxRetryMs: 40 }, new FetchWebhookTransport(), pino({ level: 'silent' }));
     const delivery = new WebhookDelivery(log, cursors, sender, async () => ({}), { url, owner, leaseMs: 300, wakeDelayMs: 5 }, pino({ level: 'silent' }));
     delivery.start();
     const stop = async () => {
@@ -111,7 +111,17 @@ describe('webhook delivery: every event, from the log, by one instance at a time
     expect(deliveredIds(hook.received)).toEqual(ids);
   });
 
-  it('an event dropped after its last attempt does not hold up the ones after it', async () => {
+  it('a receiver that is away (429, 502, 503, 504) gets the event when it is back, however many tries that takes', async () => {
+    const hook = await startWebhookReceiver([503, 502, 429, 504, 503]);
+    closers.push(hook.close);
+    const { delivery } = instance(hook.url, 'a', 2);
+    await delivery.catchUp();
+    const ids = await append(1);
+    await eventually(() => expect(deliveredIds(hook.received)).toEqual(ids));
+    expect(hook.received.map((r) => r.status)).toEqual([503, 502, 429, 504, 503, 200]);
+  });
+
+  it('an event the receiver fails on (500) is dropped after its last attempt and does not hold up the ones after it', async () => {
     const hook = await startWebhookReceiver([500, 500]);
     closers.push(hook.close);
     const { delivery } = instance(hook.url, 'a', 2);
