@@ -30,7 +30,16 @@ describeLive('escalation modes on the live stack', () => {
     expect(invite?.header('X-Case-Id')).toBe(requested.caseId);
     expect(invite?.header('X-Call-Id')).toBe(call.id);
     expect(invite?.header('X-Case-Reason')).toBe(CASE.reason);
-    expect(invite?.header('Call-Info')).toMatch(new RegExp(`^<[^>]+/v1/cases/${requested.caseId}>;purpose=info$`));
+    // The API's URL, or (CASE_LINK_SECRET set, as in the in-process service) a signed page the phone opens without a token.
+    const callInfo = new RegExp(`^<[^>]+(/v1/cases/${requested.caseId}(/card\\?until=\\d+&sig=[0-9a-f]{64})?)>;purpose=info$`).exec(
+      invite?.header('Call-Info') ?? '',
+    );
+    expect(callInfo).not.toBeNull();
+    if (callInfo?.[2]) {
+      const card = await fetch(`${live.service.baseUrl}${callInfo[1]}`);
+      expect([card.status, card.headers.get('content-type')]).toEqual([200, 'text/html; charset=utf-8']);
+      expect(await card.text()).toContain(`<h1>${CASE.reason}</h1>`);
+    }
     const caseRecord = await live.service.call<{ reason: string; readers: string[] }>('GET', `/v1/cases/${requested.caseId}`);
     expect(caseRecord.body).toMatchObject({ reason: CASE.reason, readers: expect.arrayContaining([ana.id, bo.id]) });
     expect(await live.presenceOf(bo)).toMatchObject({ state: 'busy', activeClaims: 1 });
