@@ -109,7 +109,15 @@ export async function composeServices(config: Config, conn: Connections, log: Lo
     return { escalation, case: escalation && (await caseStore.get(escalation.caseId)) };
   };
   const webhookDeliveries = config.webhooks.urls.map(
-    (url) => new WebhookDelivery(events, webhookCursors, webhooks, webhookExtras, { url, owner: config.instanceId }, log),
+    (url) =>
+      new WebhookDelivery(
+        events,
+        webhookCursors,
+        webhooks,
+        webhookExtras,
+        { url, owner: config.instanceId, onSettled: (outcome) => metrics.webhookSettled(outcome) },
+        log,
+      ),
   );
   for (const delivery of webhookDeliveries) delivery.start();
 

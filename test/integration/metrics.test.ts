@@ -1,5 +1,7 @@
 import { personInputSchema } from '../../src/domain/person';
+import { eventually } from '../support/eventually';
 import { auth, startTestApp, TOKENS } from '../support/test-app';
+import { startWebhookReceiver } from '../support/webhook-receiver';
 
 describe('/metrics (real Redis)', () => {
   let t: Awaited<ReturnType<typeof startTestApp>>;
@@ -27,6 +29,22 @@ describe('/metrics (real Redis)', () => {
       'expert_bridge_http_request_duration_seconds_count{method="GET",route="/v1/experts",status_code="200"} 1',
     ]) {
       expect(res.body).toContain(line);
+    }
+  });
+
+  it('counts webhook deliveries by outcome', async () => {
+    const hook = await startWebhookReceiver([400]);
+    try {
+      t = await startTestApp({ CRM_WEBHOOK_URLS: hook.url });
+      await t.services.events.append('call.offered', { callId: 'c1', customer: '+43111', serviceNumber: '100' });
+      await t.services.events.append('call.queued', { callId: 'c1', position: 'back' });
+      await eventually(async () => {
+        const { body } = await t.app.inject({ url: '/metrics' });
+        expect(body).toContain('expert_bridge_webhook_deliveries_total{outcome="refused"} 1');
+        expect(body).toContain('expert_bridge_webhook_deliveries_total{outcome="delivered"} 1');
+      });
+    } finally {
+      await hook.close();
     }
   });
 

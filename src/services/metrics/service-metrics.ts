@@ -25,6 +25,7 @@ export class ServiceMetrics {
   private readonly callsEnded: Counter<'reason'>;
   private readonly escalations: Counter<'outcome'>;
   private readonly wrapUps: Counter<'resolved'>;
+  private readonly webhooks: Counter<'outcome'>;
   private readonly ringDuration: Histogram<'role' | 'outcome'>;
   private readonly answerWait: Histogram<'role'>;
   /** When each ringing offer started: key → ms. */
@@ -42,6 +43,12 @@ export class ServiceMetrics {
       registers,
     });
     this.wrapUps = new Counter({ name: 'expert_bridge_wrapups_total', help: 'Wrap-ups posted, by resolved on first contact', labelNames: ['resolved'], registers });
+    this.webhooks = new Counter({
+      name: 'expert_bridge_webhook_deliveries_total',
+      help: 'Webhook posts this instance settled: delivered, refused (a 4xx) or dropped (failed on every attempt)',
+      labelNames: ['outcome'],
+      registers,
+    });
     this.ringDuration = new Histogram({
       name: 'expert_bridge_ring_duration_seconds',
       help: 'From ringing to answer or give-up, for agent and expert phones',
@@ -91,6 +98,11 @@ export class ServiceMetrics {
         }
       },
     });
+  }
+
+  /** Counts one event's delivery to one webhook URL, once it is settled. */
+  webhookSettled(outcome: 'delivered' | 'refused' | 'dropped'): void {
+    this.webhooks.inc({ outcome });
   }
 
   /** Counts one event this instance logged. */

@@ -19,6 +19,8 @@ export interface WebhookDeliveryOptions {
   batch?: number;
   /** New events wake the delivery this much later, so a burst of them takes one pass. */
   wakeDelayMs?: number;
+  /** Told of each event's delivery once it is settled (metrics). */
+  onSettled?: (outcome: Exclude<DeliveryOutcome, 'stopped'>) => void;
 }
 
 /**
@@ -126,6 +128,8 @@ export class WebhookDelivery {
       this.log.warn({ err, event: event.id, type: event.type }, 'webhook extras unavailable; posting the bare event');
       return {};
     });
-    return this.sender.deliver(this.options.url, event, extra);
+    const outcome = await this.sender.deliver(this.options.url, event, extra);
+    if (outcome !== 'stopped') this.options.onSettled?.(outcome);
+    return outcome;
   }
 }
