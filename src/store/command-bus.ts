@@ -3,20 +3,22 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { CallCommand, CommandBus } from '../services/ports/command-bus';
 
-const COMMAND_TYPES = [
-  'hangup',
-  'end',
-  'control',
-  'leave',
-  'escalation.start',
-  'escalation.merge',
-  'escalation.cancel',
-  'escalation.decline',
-] as const satisfies readonly CallCommand['type'][];
+// Every command type, as a record so a type added to CallCommand and not here
+// fails to compile rather than being skipped on arrival.
+const COMMAND_TYPES: Record<CallCommand['type'], true> = {
+  hangup: true,
+  end: true,
+  control: true,
+  leave: true,
+  'escalation.start': true,
+  'escalation.merge': true,
+  'escalation.cancel': true,
+  'escalation.decline': true,
+};
 
 // The envelope: a type this version knows and the call it is for. The rest is
 // what this code wrote on another instance.
-const envelope = z.looseObject({ type: z.enum(COMMAND_TYPES), callId: z.string().min(1) });
+const envelope = z.looseObject({ type: z.enum(Object.keys(COMMAND_TYPES) as [CallCommand['type']]), callId: z.string().min(1) });
 
 /** Commands for the instance that owns a call, over its own pub/sub channel. */
 export class RedisCommandBus implements CommandBus {
