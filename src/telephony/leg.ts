@@ -3,6 +3,7 @@ import type { Leg } from '../services/ports/telephony';
 import { DeadlineError, withDeadline } from './deadline';
 import type { Dialog, Endpoint, SipHeaders, SipRequest, SipResponse } from './drachtio-api';
 import { JoinTimeoutError, LegEndedError, MediaOperationError } from './errors';
+import { offerHolds } from './sdp-hold';
 import { endDialog, endEndpoint } from './teardown';
 
 export interface LegTimings {
@@ -27,6 +28,8 @@ export class SipLeg implements Leg {
   readonly id: string;
   private endedBy?: EndedBy | 'local';
   private readonly endedListeners: ((by: EndedBy) => void)[] = [];
+  private readonly holdListeners: ((held: boolean) => void)[] = [];
+  private phoneHolds = false;
   private readonly endWaiters = new Set<() => void>();
   private dialogGone = false;
   private endpointGone = false;
@@ -103,6 +106,7 @@ export class SipLeg implements Leg {
       this.dialog.local.sdp = answer;
       res.send(200, { body: answer, headers });
       log.info('the phone changed its media; FreeSWITCH answered');
+      this.holdChanged(offerHolds(req.body));
     } catch (err) {
       log.warn({ err }, 'the phone changed its media; FreeSWITCH refused, the phone keeps the media it had');
       res.send(488);
@@ -118,6 +122,22 @@ export class SipLeg implements Leg {
     const by = this.endedBy;
     if (by === 'remote' || by === 'media') queueMicrotask(() => this.notify(listener, by));
     else this.endedListeners.push(listener);
+  }
+
+  onPhoneHold(listener: (held: boolean) => void): void {
+    this.holdListeners.push(listener);
+  }
+
+  private holdChanged(held: boolean): void {
+    if (held === this.phoneHolds || this.endedBy) return;
+    this.phoneHolds = held;
+    for (const listener of this.holdListeners) {
+      try {
+        listener(held);
+      } catch (err) {
+        this.log.error({ err, legId: this.id }, 'a phone-hold listener threw');
+      }
+    }
   }
 
   private ended(by: EndedBy, reason?: string): void {

@@ -22,6 +22,7 @@ export class FakeLeg implements Leg {
   memberId?: string;
   hungUp = false;
   private readonly endListeners: ((by: 'remote' | 'media') => void)[] = [];
+  private readonly holdListeners: ((held: boolean) => void)[] = [];
 
   constructor(
     private readonly media: FakeTelephony,
@@ -44,6 +45,15 @@ export class FakeLeg implements Leg {
 
   onEnded(listener: (by: 'remote' | 'media') => void) {
     this.endListeners.push(listener);
+  }
+
+  onPhoneHold(listener: (held: boolean) => void) {
+    this.holdListeners.push(listener);
+  }
+
+  /** The phone's hold button: a re-INVITE the media server has followed. */
+  phoneHold(held: boolean) {
+    for (const l of this.holdListeners) l(held);
   }
 
   /** The phone hangs up (a BYE from the far end). */

@@ -27,6 +27,11 @@ export interface Leg {
   hangup(): Promise<void>;
   /** Called once when the far end hangs up or the media server drops the channel. */
   onEnded(listener: (by: 'remote' | 'media') => void): void;
+  /**
+   * Called when the phone puts the call on hold (its hold button) or takes it
+   * back, once the media server follows: each time the state changes.
+   */
+  onPhoneHold(listener: (held: boolean) => void): void;
 }
 
 export interface InboundCall {

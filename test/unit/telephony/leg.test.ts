@@ -125,6 +125,30 @@ describe('SipLeg', () => {
       expect(answered).toHaveBeenCalledWith(488);
     });
 
+    it("tells of the phone's hold button once FreeSWITCH follows: on hold, and back, once per change", async () => {
+      const { dialog, leg } = setup();
+      const held = jest.fn();
+      leg.onPhoneHold(held);
+      dialog.remoteReinvite('v=0\r\nm=audio 4000 RTP/AVP 0\r\na=sendonly');
+      await flush();
+      dialog.remoteReinvite('v=0\r\nm=audio 4000 RTP/AVP 0\r\na=inactive');
+      await flush();
+      expect(held.mock.calls).toEqual([[true]]);
+      dialog.remoteReinvite('v=0\r\nm=audio 4002 RTP/AVP 0\r\na=sendrecv');
+      await flush();
+      expect(held.mock.calls).toEqual([[true], [false]]);
+    });
+
+    it('a hold FreeSWITCH refuses is not told: the media stays as it was', async () => {
+      const { endpoint, dialog, leg } = setup();
+      const held = jest.fn();
+      leg.onPhoneHold(held);
+      endpoint.dialog.modify.mockRejectedValueOnce(new Error('488 Not Acceptable Here'));
+      dialog.remoteReinvite('v=0\r\nm=audio 4000 RTP/AVP 0\r\na=sendonly');
+      await flush();
+      expect(held).not.toHaveBeenCalled();
+    });
+
     it('without an offer: the phone gets the SDP it has, FreeSWITCH is not asked', async () => {
       const { endpoint, dialog } = setup();
       const answered = dialog.remoteReinvite('');
