@@ -165,6 +165,7 @@ export async function composeServices(config: Config, conn: Connections, log: Lo
   let runs: EscalationRuns | undefined;
   if (telephony && engine) {
     const conference = new ConferenceControl(engine, { telephony, events });
+    engine.staffLegs.listen(conference);
     runs = new EscalationRuns({
       engine,
       conference,

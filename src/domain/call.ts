@@ -19,6 +19,8 @@ export interface CallLeg {
   /** Audio switches set through the conference controls. */
   muted?: boolean;
   held?: boolean;
+  /** A staff member's desk phone has the call on hold (its own hold button). */
+  phoneHeld?: boolean;
   startedAt: string;
   joinedAt?: string;
   endedAt?: string;

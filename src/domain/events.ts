@@ -80,6 +80,9 @@ export interface EventPayloads {
   'participant.held': ParticipantRef & { by: string };
   'participant.unheld': ParticipantRef & { by: string };
   'participant.kicked': ParticipantRef & { by: string };
+  /** A staff member's desk phone put the call on hold (its own hold button), or took it back. */
+  'participant.phone_held': ParticipantRef;
+  'participant.phone_resumed': ParticipantRef;
 }
 
 export type EventType = keyof EventPayloads;

@@ -58,6 +58,8 @@ export interface Participant {
   state: string;
   muted: boolean;
   held: boolean;
+  /** Their desk phone has the call on hold. */
+  phoneHeld: boolean;
   joinedAt?: string;
 }
 

@@ -38,7 +38,7 @@ export class Participants {
       }
       this.hint.textContent = 'Mute, hold and kick arrive with the conference API on the server.';
       const legs = call.legs.filter((l) => l.state !== 'ended');
-      this.render(legs.map((l) => ({ legId: l.id, role: l.role, personId: l.personId, state: l.state, muted: false, held: false, joinedAt: l.joinedAt })), false);
+      this.render(legs.map((l) => ({ legId: l.id, role: l.role, personId: l.personId, state: l.state, muted: false, held: false, phoneHeld: false, joinedAt: l.joinedAt })), false);
     }
   }
 
@@ -48,7 +48,9 @@ export class Participants {
       ...items.map((p) => {
         const who = p.role === 'customer' ? this.call.customer : this.name(p.personId);
         const mine = p.personId !== undefined && p.personId === this.me;
-        const flags = [p.state, p.muted ? 'muted' : '', p.held ? 'on hold' : ''].filter(Boolean).join(', ');
+        const flags = [p.state, p.muted ? 'muted' : '', p.held ? 'on hold' : '', p.phoneHeld ? 'holding on their phone' : '']
+          .filter(Boolean)
+          .join(', ');
         return h(
           'li',
           { 'data-leg': p.legId },

@@ -1,4 +1,5 @@
 import { describeLive, liveSuite } from './support/live-suite';
+import type { ConferenceMember } from './support/esl';
 
 // Customer calls through drachtio-server into a FreeSWITCH room, agents'
 // desk phones registered with the service: the live counterpart of
@@ -37,19 +38,31 @@ describeLive('calls on the live stack', () => {
     expect((await live.presenceOf(ana)).state).toMatch(/^(wrap-up|available)$/);
   });
 
-  it("call: the agent's desk phone holds the customer and takes them back — FreeSWITCH answers each re-INVITE", async () => {
+  it("call: the agent's desk phone holds the customer and takes them back — FreeSWITCH answers each re-INVITE, the customer hears our music meanwhile", async () => {
     const ana = await live.person('ana', ['agent']);
     const anaPhone = await live.deskPhone(ana, 'phone-hold');
-    const { phone: customer, number } = await live.customer(7000);
+    const { phone: customer, number } = await live.customer(8000);
+    const flagsOf = (members: ConferenceMember[], callerId: string) => members.find((m) => m.callerIdNumber === callerId)?.flags ?? [];
 
     await anaPhone.calls.waitForOutcome(/^answered /, 5000);
     const call = await live.callOf(number, (c) => c.state === 'connected');
     // The answers are FreeSWITCH's: it stops sending to a phone that holds, and resumes.
     await anaPhone.calls.waitForOutcome(/^hold_answered recvonly /, 5000);
+    await live.waitForEvent((e) => e.type === 'participant.phone_held' && e.data.callId === call.id);
+    // Held in the room: the customer hears our music, not the room, and the agent's phone is not heard.
+    let members = await live.roomHolds(call.room, [number, ana.user]);
+    expect(flagsOf(members, number)).not.toContain('hear');
+    expect(flagsOf(members, ana.user)).not.toContain('speak');
+
     await anaPhone.calls.waitForOutcome(/^unhold_answered sendrecv /, 5000);
-    // Both still in the room, the call still up.
-    const members = await live.roomHolds(call.room, [number, ana.user]);
+    await live.waitForEvent((e) => e.type === 'participant.phone_resumed' && e.data.callId === call.id);
+    // Both still in the room and talking again, the call still up.
+    members = await live.roomHolds(call.room, [number, ana.user]);
+    for (const member of members) expect(member.flags).toEqual(expect.arrayContaining(['hear', 'speak']));
     await live.callOf(number, (c) => c.id === call.id && c.state === 'connected');
+    expect(live.eventTypes(call.id, 'participant.')).toEqual(
+      expect.arrayContaining(['participant.muted', 'participant.held', 'participant.unmuted', 'participant.unheld']),
+    );
 
     await customer.waitForOutcome(/^local_bye$/, 8000);
     await anaPhone.calls.waitForOutcome(/^remote_bye /, 5000);

@@ -84,6 +84,15 @@ describe('escalation (fake telephony, real Redis)', () => {
     (await t.services.events.since('0')).map((e) => e.type).filter((type) => type.startsWith(prefix));
   const state = async (id: string) => (await t.services.directory.get(id)).presence;
   const roomOf = (callId: string) => phone.rooms.get(`call-${callId}`) ?? [];
+  const participants = async (callId: string) =>
+    (await t.app.inject({ url: `/v1/calls/${callId}/participants`, headers: auth(TOKENS.supervisor) })).json().items as {
+      legId: string;
+      role: string;
+      personId?: string;
+      muted: boolean;
+      held: boolean;
+      phoneHeld: boolean;
+    }[];
 
   const expectNothingLeft = () => leftovers(phone, t.redis);
 
@@ -579,14 +588,7 @@ describe('escalation (fake telephony, real Redis)', () => {
     const expertLeg = (await dialTo('bo')).answer();
     await eventually(async () => expect((await escalation(id)).state).toBe('joined'));
 
-    const list = async () =>
-      (await t.app.inject({ url: `/v1/calls/${call.id}/participants`, headers: auth(TOKENS.supervisor) })).json().items as {
-        legId: string;
-        role: string;
-        personId?: string;
-        muted: boolean;
-        held: boolean;
-      }[];
+    const list = () => participants(call.id);
     const legs = await list();
     expect(legs.map((p) => [p.role, p.personId])).toEqual([['customer', undefined], ['agent', 'ana'], ['expert', 'bo']]);
     const customerLeg = legs[0]!.legId;
@@ -617,6 +619,110 @@ describe('escalation (fake telephony, real Redis)', () => {
     expect((await post(`/v1/calls/${call.id}/end`, TOKENS.supervisor)).statusCode).toBe(202);
     await expectNothingLeft();
     expect(customer.hungUp).toBe(true);
+  });
+
+  describe("a staff member's desk phone holds the call (its own hold button)", () => {
+    const switches = () => phone.controls.map((c) => [c.memberId, c.control]);
+    /** The room's switches are made before the event of the phone's hold or resume. */
+    const phoneEvents = async () =>
+      (await t.services.events.since('0')).filter((e) => e.type.startsWith('participant.phone_')).map((e) => e.type.slice(18));
+    const flags = async (callId: string) =>
+      (await participants(callId)).map((p) => [p.role, p.muted, p.held, p.phoneHeld].filter((f) => f !== false).join(' '));
+
+    it('conference: alone with the customer, the agent holds: the customer hears our music, the agent is muted; resume undoes both', async () => {
+      await start();
+      await available(agent('ana'));
+      const { call, customer, agentLeg } = await connectedCall();
+      agentLeg.phoneHold(true);
+      await eventually(() => expect(switches()).toEqual([[agentLeg.memberId, 'mute'], [customer.memberId, 'hold']]));
+      await eventually(async () => expect(await flags(call.id)).toEqual(['customer true', 'agent true true']));
+      const held = (await t.services.events.since('0')).find((e) => e.type === 'participant.held');
+      expect(held?.data).toMatchObject({ role: 'customer', by: 'desk_phone' });
+
+      agentLeg.phoneHold(false);
+      await eventually(() => expect(switches().slice(2)).toEqual([[agentLeg.memberId, 'unmute'], [customer.memberId, 'unhold']]));
+      await eventually(async () => expect(await flags(call.id)).toEqual(['customer', 'agent']));
+      customer.remoteHangup();
+      await expectNothingLeft();
+    });
+
+    it('conference: in a three-way call only the holding member is muted; once the other leaves, the customer is held until the phone resumes', async () => {
+      await start();
+      await available(agent('ana'), expert('bo'));
+      const { call, customer, agentLeg } = await connectedCall();
+      const { id } = (await escalate(call.id, { target: { expertId: 'bo' }, mode: 'conference', case: caseBody })).json();
+      const expertLeg = (await dialTo('bo')).answer();
+      await eventually(async () => expect((await escalation(id)).state).toBe('joined'));
+
+      agentLeg.phoneHold(true);
+      await eventually(async () => expect(await phoneEvents()).toEqual(['held']));
+      expect(await flags(call.id)).toEqual(['customer', 'agent true true', 'expert']);
+      expect(switches()).toEqual([[agentLeg.memberId, 'mute']]);
+      expertLeg.remoteHangup();
+      await eventually(() => expect(switches()).toEqual([[agentLeg.memberId, 'mute'], [customer.memberId, 'hold']]));
+      // The agent is still in the room: the customer is held, not queued.
+      expect(await t.services.calls.queued()).toEqual([]);
+
+      agentLeg.phoneHold(false);
+      await eventually(async () => expect(await flags(call.id)).toEqual(['customer', 'agent']));
+      customer.remoteHangup();
+      await expectNothingLeft();
+    });
+
+    it('conference: an expert who joins while the agent holds takes the customer off hold, to talk with them', async () => {
+      await start();
+      await available(agent('ana'), expert('bo'));
+      const { call, customer, agentLeg } = await connectedCall();
+      agentLeg.phoneHold(true);
+      await eventually(() => expect(switches()).toEqual([[agentLeg.memberId, 'mute'], [customer.memberId, 'hold']]));
+      const { id } = (await escalate(call.id, { target: { expertId: 'bo' }, mode: 'conference', case: caseBody })).json();
+      (await dialTo('bo')).answer();
+      await eventually(async () => expect((await escalation(id)).state).toBe('joined'));
+      await eventually(async () => expect(await flags(call.id)).toEqual(['customer', 'agent true true', 'expert']));
+      expect(switches().slice(2)).toEqual([[customer.memberId, 'unhold']]);
+      customer.remoteHangup();
+      await expectNothingLeft();
+    });
+
+    it("consult: the briefing takes over a customer the agent's phone holds; the expert's join keeps them held, the merge resumes them", async () => {
+      await start();
+      await available(agent('ana'), expert('bo'));
+      const { call, customer, agentLeg } = await connectedCall();
+      agentLeg.phoneHold(true);
+      await eventually(() => expect(switches()).toEqual([[agentLeg.memberId, 'mute'], [customer.memberId, 'hold']]));
+      const { id } = (await escalate(call.id, { target: { expertId: 'bo' }, mode: 'consult', case: caseBody })).json();
+      (await dialTo('bo')).answer();
+      await eventually(async () => expect((await escalation(id)).state).toBe('consulting'));
+      agentLeg.phoneHold(false);
+      await eventually(async () => expect(await phoneEvents()).toEqual(['held', 'resumed']));
+      expect(await flags(call.id)).toEqual(['customer true', 'agent', 'expert']);
+
+      expect((await post(`/v1/escalations/${id}/merge`)).statusCode).toBe(202);
+      await eventually(async () => expect(await flags(call.id)).toEqual(['customer', 'agent', 'expert']));
+      expect(switches().map(([, control]) => control)).toEqual(['mute', 'hold', 'unmute', 'unhold']);
+      customer.remoteHangup();
+      await expectNothingLeft();
+    });
+
+    it("conference: a switch from the console is the console's: the phone's resume leaves it as it is", async () => {
+      await start();
+      await available(agent('ana'));
+      const { call, customer, agentLeg } = await connectedCall();
+      const [customerLeg, ana] = (await participants(call.id)).map((p) => p.legId);
+      await post(`/v1/calls/${call.id}/participants/${ana}/mute`, TOKENS.supervisor);
+      agentLeg.phoneHold(true);
+      await eventually(() => expect(switches()).toEqual([[agentLeg.memberId, 'mute'], [customer.memberId, 'hold']]));
+      // The supervisor takes the customer off hold; the agent's phone still holds.
+      await post(`/v1/calls/${call.id}/participants/${customerLeg}/unhold`, TOKENS.supervisor);
+      await eventually(async () => expect(await flags(call.id)).toEqual(['customer', 'agent true true']));
+
+      agentLeg.phoneHold(false);
+      await eventually(async () => expect(await phoneEvents()).toEqual(['held', 'resumed']));
+      expect(await flags(call.id)).toEqual(['customer', 'agent true']);
+      expect(switches().map(([, control]) => control)).toEqual(['mute', 'hold', 'unhold']);
+      customer.remoteHangup();
+      await expectNothingLeft();
+    });
   });
 
   it('escalation: the pop carries the customer\'s earlier contacts', async () => {

@@ -10,6 +10,8 @@ const participantView = z.object({
   state: z.enum(['ringing', 'joined']),
   muted: z.boolean(),
   held: z.boolean(),
+  /** A staff member's desk phone has the call on hold (muted meanwhile). */
+  phoneHeld: z.boolean(),
   joinedAt: z.string().optional(),
 });
 const callParams = z.object({ id: z.uuid() });
@@ -32,7 +34,7 @@ export const conferenceRoutes: FastifyPluginAsyncZod<{ calls: CallService }> = a
       const items = call.legs.flatMap((l) =>
         l.state === 'ended'
           ? []
-          : [{ legId: l.id, role: l.role, personId: l.personId, state: l.state, muted: Boolean(l.muted), held: Boolean(l.held), joinedAt: l.joinedAt }],
+          : [{ legId: l.id, role: l.role, personId: l.personId, state: l.state, muted: Boolean(l.muted), held: Boolean(l.held), phoneHeld: Boolean(l.phoneHeld), joinedAt: l.joinedAt }],
       );
       return { items };
     },

@@ -37,6 +37,12 @@ export class CallSession {
   queueTimer?: NodeJS.Timeout;
   /** The customer's leg, once answered: the hunt for an agent starts while we answer. */
   customer?: Leg;
+  /**
+   * Legs muted (staff) or held (the customer) because a desk phone holds; the
+   * phone's resume undoes only these. A switch from the API or an escalation
+   * takes the leg over.
+   */
+  readonly switchedByPhone = new Set<string>();
 
   constructor(readonly call: Call) {}
 

@@ -3,7 +3,8 @@ import { ConflictError, NotFoundError } from '../../domain/errors';
 import type { EventFeed } from '../ports/event-feed';
 import type { MemberControl, Telephony } from '../ports/telephony';
 import type { CallEngine } from './call-engine';
-import type { CallSession } from './call-session';
+import type { CallSession, StaffLeg } from './call-session';
+import { participantRef, type RoomListener } from './staff-legs';
 
 // What each switch sets on the leg, and the event it makes.
 const SWITCHES = {
@@ -13,11 +14,15 @@ const SWITCHES = {
   unhold: { flags: { held: false }, event: 'participant.unheld' },
 } as const;
 
+// Who a desk phone's hold and resume switch, in place of the console's controls.
+const BY_PHONE = 'desk_phone';
+
 /**
  * The room's controls on the instance that owns the call: mute, hold (music,
- * nothing heard either way), kick, a staff member leaving, ending the call.
+ * nothing heard either way), kick, a staff member leaving, ending the call;
+ * and what a staff member's desk phone holding the call does to the room.
  */
-export class ConferenceControl {
+export class ConferenceControl implements RoomListener {
   constructor(
     private readonly engine: CallEngine,
     private readonly deps: { telephony: Telephony; events: EventFeed },
@@ -58,8 +63,50 @@ export class ConferenceControl {
     if (staff) await this.engine.staffLeft(session, staff);
   }
 
+  /**
+   * A staff member's desk phone holds the call or takes it back. While it
+   * holds, their member is muted (what the phone plays on hold stays out of
+   * the room), and a customer left with nobody else talking is held with our
+   * music, as the console's Hold does.
+   */
+  async phoneHold(staff: StaffLeg, held: boolean): Promise<void> {
+    const session = this.engine.session(staff.callId);
+    const leg = staff.record;
+    if (!session || session.ended || leg.state !== 'joined') return;
+    leg.phoneHeld = held;
+    if (held && !leg.muted) await this.switchByPhone(session, leg, 'mute');
+    else if (!held && session.switchedByPhone.has(leg.id)) await this.switchByPhone(session, leg, 'unmute');
+    else await this.engine.saveCall(session);
+    await this.holdCustomerWhileNobodyTalks(session);
+    await this.deps.events.append(held ? 'participant.phone_held' : 'participant.phone_resumed', participantRef(staff));
+  }
+
+  /** Staff joined or left: the customer may have someone to talk to again, or no longer. */
+  async staffChanged(callId: string): Promise<void> {
+    const session = this.engine.session(callId);
+    if (session && !session.ended) await this.holdCustomerWhileNobodyTalks(session);
+  }
+
+  private async holdCustomerWhileNobodyTalks(session: CallSession): Promise<void> {
+    const customer = session.call.legs.find((l) => l.role === 'customer' && l.state === 'joined');
+    if (!customer) return;
+    const staff = session.joinedStaff();
+    const nobodyTalks = staff.length > 0 && staff.every((s) => s.record.phoneHeld);
+    if (nobodyTalks && !customer.held) await this.switchByPhone(session, customer, 'hold');
+    else if (!nobodyTalks && session.switchedByPhone.has(customer.id)) await this.switchByPhone(session, customer, 'unhold');
+  }
+
+  private async switchByPhone(session: CallSession, leg: CallLeg, control: keyof typeof SWITCHES): Promise<void> {
+    await this.switchLeg(session, leg, control, BY_PHONE);
+    if (control === 'mute' || control === 'hold') session.switchedByPhone.add(leg.id);
+  }
+
   private async switchLeg(session: CallSession, leg: CallLeg, control: keyof typeof SWITCHES, by: string): Promise<void> {
     const { flags, event } = SWITCHES[control];
+    // Whoever switches a leg last owns it: a desk phone's resume leaves it alone.
+    session.switchedByPhone.delete(leg.id);
+    // Already so (a consult holding a customer the agent's phone holds): nothing to tell FreeSWITCH.
+    if (Object.entries(flags).every(([flag, on]) => Boolean(leg[flag as keyof typeof flags]) === on)) return;
     await this.deps.telephony.controlMember(session.call.mediaServer, session.call.room, leg.memberId as string, control);
     Object.assign(leg, flags);
     await this.engine.saveCall(session);

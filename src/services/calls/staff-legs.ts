@@ -45,18 +45,31 @@ export const participantRef = (staff: StaffLeg) => ({
 
 export type RingResult = { answered: Leg } | { failed: DialFailed };
 
+/** Hears what changes who talks in a room: a desk phone's hold button, and staff joining or leaving it. */
+export interface RoomListener {
+  phoneHold(staff: StaffLeg, held: boolean): Promise<void>;
+  staffChanged(callId: string): Promise<void>;
+}
+
 /**
  * The legs of agents and experts: ring a claimed person into a call's room,
  * join them on answer, and let them go. Calls and escalations share it, so a
  * claimed person is released and a leg hung up the same way whoever rang them.
  */
 export class StaffLegs {
+  private room?: RoomListener;
+
   constructor(
     private readonly deps: StaffLegDeps,
     private readonly background: BackgroundWork,
     /** A joined leg hung up by its phone or lost by the media server. */
     private readonly onLeft: (session: CallSession, staff: StaffLeg) => Promise<void>,
   ) {}
+
+  /** The room's controls, once they exist (they need the engine that made these legs). */
+  listen(room: RoomListener): void {
+    this.room = room;
+  }
 
   /**
    * Registers the leg on the session at once (so the call counts as ringing
@@ -90,8 +103,10 @@ export class StaffLegs {
       return false;
     }
     leg.onEnded(() => this.background.run('staff hang-up', () => this.onLeft(session, staff)));
+    leg.onPhoneHold((held) => this.background.run('desk phone hold', async () => this.room?.phoneHold(staff, held)));
     await this.deps.presence.startCall(staff.personId);
     await this.deps.events.append('participant.joined', participantRef(staff));
+    this.roomChanged(session.id);
     return true;
   }
 
@@ -105,7 +120,15 @@ export class StaffLegs {
     await staff.leg?.hangup();
     await this.deps.claims.releaseQuietly(staff.claimId);
     if (talked) await this.deps.presence.endCall(staff.personId, Date.now(), staff.callId);
-    if (wasJoined) await this.deps.events.append('participant.left', participantRef(staff));
+    if (wasJoined) {
+      await this.deps.events.append('participant.left', participantRef(staff));
+      this.roomChanged(staff.callId);
+    }
+  }
+
+  private roomChanged(callId: string): void {
+    const room = this.room;
+    if (room) this.background.run('room change', () => room.staffChanged(callId));
   }
 
   private async dial(session: CallSession, staff: StaffLeg, request: RingRequest): Promise<RingResult> {
