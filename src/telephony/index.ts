@@ -50,8 +50,8 @@ export class DrachtioTelephony implements Telephony {
     this.options = { ...DEFAULT_TELEPHONY_OPTIONS, ...options };
     if (!config.drachtio) throw new Error('telephony needs DRACHTIO_HOST: drachtio is not configured');
     this.log = log.child({ component: 'telephony' });
-    this.signalling = new Signalling(this.srf, config.drachtio, this.log);
     this.media = new MediaServerPool(createMrf(this.srf), config.freeswitch, this.log, this.options.media);
+    this.signalling = new Signalling(this.srf, config.drachtio, this.log, () => this.media.renewStandbyEndpoints());
     this.srf.invite((req, res) => this.invite(req, res));
     this.signalling.start();
     this.media.start();

@@ -114,6 +114,10 @@ export class MediaServerLink implements MediaChannels {
     return this.inUse.track(standby);
   }
 
+  renewStandbyEndpoints(): void {
+    this.standby?.renew();
+  }
+
   private async createEndpoint(ms: MediaServer, opts: CreateEndpointOptions): Promise<OpenedEndpoint> {
     const release = this.channels.opened();
     const creating = ms.createEndpoint(opts);
@@ -295,6 +299,11 @@ export class MediaServerPool {
 
   statuses(): (MediaServerStatus & { detail?: string })[] {
     return this.links.map((link) => link.status());
+  }
+
+  /** drachtio-server was lost: the standby endpoints' SIP dialogs went with it. */
+  renewStandbyEndpoints(): void {
+    for (const link of this.links) link.renewStandbyEndpoints();
   }
 
   async close(): Promise<void> {

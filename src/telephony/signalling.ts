@@ -18,6 +18,8 @@ export class Signalling {
     private readonly srf: Srf,
     private readonly target: { host: string; port: number; secret: string },
     log: Logger,
+    /** The connection dropped: the dialogs drachtio-server held may be gone with it. */
+    private readonly onLost: () => void,
   ) {
     this.log = log.child({ drachtio: `${target.host}:${target.port}` });
   }
@@ -38,8 +40,10 @@ export class Signalling {
     // Without an 'error' listener srf's emitter would throw on a refused connection.
     this.srf.on('error', (err) => this.problem(err.message));
     this.srf.on('close', () => {
-      if (this.authenticated) this.log.warn('lost the drachtio connection; reconnecting');
+      if (!this.authenticated) return;
       this.authenticated = false;
+      this.log.warn('lost the drachtio connection; reconnecting');
+      this.onLost();
     });
     this.srf.on('reconnecting', ({ delay, attempt }) => this.log.debug({ delay, attempt }, 'reconnecting to drachtio'));
     this.srf.connect({ ...this.target, reconnect: { retryMaxDelay: SIGNALLING_RETRY_MAX_MS } });

@@ -43,6 +43,8 @@ export class StandbyEndpoints {
   private retryTimer?: NodeJS.Timeout;
   private refillTimer?: NodeJS.Timeout;
   private closed = false;
+  /** Counts renewals: an endpoint whose making began before the last one is not kept. */
+  private generation = 0;
 
   constructor(
     private readonly create: () => Promise<OpenedEndpoint>,
@@ -67,6 +69,21 @@ export class StandbyEndpoints {
     this.forget(entry);
     this.refillSoon();
     return entry.opened;
+  }
+
+  /**
+   * Hangs up the idle endpoints and makes new ones: drachtio-server was lost,
+   * and each endpoint's SIP dialog with FreeSWITCH went with it (the next
+   * drachtio does not know them, so a dial could not offer their media).
+   */
+  renew(): void {
+    this.generation += 1;
+    const entries = this.idle.splice(0);
+    for (const entry of entries) {
+      this.forget(entry);
+      void this.discard(entry.opened);
+    }
+    this.fill();
   }
 
   /** Hangs up the idle endpoints; makes no more. Safe to call twice. */
@@ -95,6 +112,7 @@ export class StandbyEndpoints {
 
   private async createOne(): Promise<void> {
     this.creating += 1;
+    const generation = this.generation;
     let opened: OpenedEndpoint;
     try {
       opened = await this.create();
@@ -105,9 +123,10 @@ export class StandbyEndpoints {
       return;
     }
     this.creating -= 1;
-    if (this.closed) {
-      // Closed while FreeSWITCH was making it: nobody will take it.
+    if (this.closed || generation !== this.generation) {
+      // Closed or renewed while FreeSWITCH was making it: nobody will take it.
       void this.discard(opened);
+      this.fill();
       return;
     }
     this.keep(opened);

@@ -133,6 +133,24 @@ describe('StandbyEndpoints', () => {
     expect(factory.create).toHaveBeenCalledTimes(2);
   });
 
+  it('on renew (drachtio was lost) hangs up the idle ones and one still being made, and makes a fresh set', async () => {
+    standby.start();
+    const idle = factory.finish();
+    await flush();
+    standby.renew();
+    expect(factory.discarded).toEqual([idle.uuid]);
+    expect(factory.create).toHaveBeenCalledTimes(3);
+    // The one made across the loss is not kept: another takes its place.
+    const stale = factory.finish();
+    await flush();
+    expect(factory.discarded).toEqual([idle.uuid, stale.uuid]);
+    expect(factory.create).toHaveBeenCalledTimes(4);
+    const fresh = [factory.finish(), factory.finish()];
+    await flush();
+    expect(standby.ready).toBe(2);
+    expect([standby.take()?.endpoint, standby.take()?.endpoint]).toEqual(fresh);
+  });
+
   it('makes none when its size is 0', () => {
     const off = new StandbyEndpoints(factory.create, factory.discard, { ...options, size: 0 }, silentLog);
     off.start();
