@@ -120,6 +120,21 @@ describe('claims', () => {
     expect((await t.services.directory.list({ available: true })).map((r) => r.person.id)).toEqual(['e1']);
   });
 
+  it("a holder that never renews (a crashed instance) leaves nobody busy: a call's person holding nothing else is available again", async () => {
+    await addAvailable(expert('e1'), expert('multi', { maxConcurrentCalls: 2 }));
+    const stranded = (await claim({ role: 'expert', leaseSec: 1 })).json();
+    const [lapsing, held] = [(await claim({ role: 'expert', leaseSec: 1 })).json(), (await claim({ role: 'expert', leaseSec: 30 })).json()];
+    expect([stranded.expertId, lapsing.expertId, held.expertId]).toEqual(['e1', 'multi', 'multi']);
+    for (const id of ['e1', 'multi']) await t.services.presence.startCall(id);
+    await new Promise((r) => setTimeout(r, 1100));
+    await t.services.housekeeping.runOnce();
+
+    expect((await t.services.directory.get('e1')).presence).toMatchObject({ state: 'available', activeClaims: 0 });
+    // Still on the call whose claim is renewed.
+    expect((await t.services.directory.get('multi')).presence).toMatchObject({ state: 'busy', activeClaims: 1 });
+    expect((await claim({ role: 'expert', personId: 'e1' })).json().expertId).toBe('e1');
+  });
+
   it('releases a claim once; a second release is a 404', async () => {
     await addAvailable(expert('e1'));
     const { claimId } = (await claim({ role: 'expert' })).json();

@@ -106,6 +106,16 @@ local function release_claim(claim_id)
   return person
 end
 
+-- A lapsed lease was not renewed: its holder is gone (a crashed instance), and
+-- nobody is left to end the person's call and start their wrap-up. Someone it
+-- left busy, holding no other claim, is available again.
+local function free_stranded(person, now)
+  local f = read_person(person)
+  if f[3] ~= 'busy' or tonumber(f[4]) > 0 then return end
+  redis.call('HSET', person_key(person), 'state', 'available', 'reason', '', 'sinceMs', int(now), 'idleMs', int(now))
+  settle(person)
+end
+
 -- Lapsed leases are released before any claim decision, so a crashed holder
 -- never keeps a person busy; a periodic sweep catches the quiet times.
 local function sweep_expired(now, limit)
@@ -113,7 +123,11 @@ local function sweep_expired(now, limit)
   local released = {}
   for _, claim_id in ipairs(expired) do
     local person = release_claim(claim_id)
-    if person then table.insert(released, claim_id) table.insert(released, person) end
+    if person then
+      free_stranded(person, now)
+      table.insert(released, claim_id)
+      table.insert(released, person)
+    end
   end
   return released
 end
