@@ -19,6 +19,7 @@ import { ContactResolver } from './services/calls/contact-resolver';
 import type { Telephony } from './services/ports/telephony';
 import { RegistrationService } from './services/registration-service';
 import { CallStore } from './store/call-store';
+import { InstanceStore } from './store/instance-store';
 import { RedisEventLog } from './store/event-log';
 import { RegistrationStore } from './store/registration-store';
 import { CallCommands } from './services/calls/call-commands';
@@ -128,6 +129,7 @@ export async function composeServices(config: Config, conn: Connections, log: Lo
   });
   const claims = new ClaimService(claimStore, config.presence.claimLeaseSec);
   const registrations = new RegistrationService(people, registrationStore, presence);
+  const instances = new InstanceStore(conn.redis, prefix);
   const engine = telephony
     ? new CallEngine(
         {
@@ -138,6 +140,7 @@ export async function composeServices(config: Config, conn: Connections, log: Lo
           presence,
           events,
           contacts: new ContactResolver(registrationStore, config.calls.pstnGateway),
+          instances,
           log,
         },
         { ...config.calls, claimLeaseSec: config.presence.claimLeaseSec, instanceId: config.instanceId },
@@ -238,7 +241,7 @@ export async function composeServices(config: Config, conn: Connections, log: Lo
     contactReasons: config.contacts.reasons,
     metricsToken: config.metricsToken,
     projections: [contactRecorder, reportProjection],
-    stores: { people, presenceStore, claimStore, registrationStore, caseStore, escalationStore, contactStore, reportStore },
+    stores: { people, presenceStore, claimStore, registrationStore, caseStore, escalationStore, contactStore, reportStore, instances },
     /** Stops taking work and waits for what is under way; the connections stay open. */
     async close() {
       await engine?.close();

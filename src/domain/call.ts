@@ -52,4 +52,6 @@ export type CallEndReason =
   | 'queue_timeout'
   | 'overflowed'
   | 'media_lost'
+  /** The instance that held the call's dialogs stopped without ending it (a crash). */
+  | 'owner_lost'
   | 'shutdown';

@@ -47,6 +47,12 @@ export class CallStore {
     await this.redis.multi().del(this.callKey(id)).srem(this.liveKey, id).zrem(this.queueKey, id).exec();
   }
 
+  /** Removes the record of a call whose owner is gone; true for the one caller that removed it. */
+  async removeLost(id: string): Promise<boolean> {
+    const replies = await this.redis.multi().srem(this.liveKey, id).del(this.callKey(id)).zrem(this.queueKey, id).exec();
+    return replies?.[0]?.[1] === 1;
+  }
+
   /** Writes the call's record and queues it at `score` (see queueScore), in one round trip. */
   async saveQueued(call: Call, score: number): Promise<void> {
     await this.redis

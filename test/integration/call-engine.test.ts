@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { LoggedEvent } from '../../src/domain/events';
 import { personInputSchema, type PersonInput } from '../../src/domain/person';
 import { MISSED_OFFERS } from '../../src/services/presence-service';
 import { eventually } from '../support/eventually';
@@ -87,6 +88,41 @@ describe('call engine (fake telephony, real Redis)', () => {
     expect(stored).toHaveBeenCalledWith(elsewhere.id);
     stored.mockRestore();
     await t.services.calls.remove(elsewhere.id);
+    inbound.answered!.remoteHangup();
+    await expectNothingLeft();
+  });
+
+  it("call: the record of a call whose instance is gone (crashed, or this one before a restart) is removed and its end logged once; live owners' calls stay", async () => {
+    await start();
+    await available(agent('ana'));
+    const inbound = phone.call('+43111', '100');
+    (await dialTo('ana')).answer();
+    const mine = await eventually(async () => {
+      const found = await liveCall();
+      expect(found.state).toBe('connected');
+      return found;
+    });
+    const other = (owner: string) => ({ ...mine, id: randomUUID(), owner, createdAt: new Date(Date.now() - 60_000).toISOString() });
+    const [crashed, restarted, running] = [other('crashed-instance'), other(mine.owner), other('running-instance')];
+    await t.services.calls.saveQueued(crashed, Date.now());
+    await t.services.calls.save(restarted);
+    await t.services.calls.save(running);
+    await t.services.stores.instances.beat('running-instance', 30);
+    // This instance beats from its start.
+    expect(await t.services.stores.instances.alive([mine.owner, 'crashed-instance'])).toEqual(new Set([mine.owner]));
+
+    // Two instances sweep at once: each lost call is ended by one of them.
+    const engine = t.services.engine!;
+    await Promise.all([engine.sweepLostCalls(), engine.sweepLostCalls()]);
+    await engine.sweepLostCalls();
+    expect((await t.services.calls.list()).map((c) => c.id).sort()).toEqual([mine.id, running.id].sort());
+    expect(await t.services.calls.queued()).toEqual([]);
+    const ended = (await t.services.events.since('0')).flatMap((e) => (e.type === 'call.ended' ? [e.data as LoggedEvent<'call.ended'>['data']] : []));
+    const byId = (a: { callId: string }, b: { callId: string }) => a.callId.localeCompare(b.callId);
+    expect(ended.sort(byId)).toEqual([crashed, restarted].map((c) => ({ callId: c.id, reason: 'owner_lost', durationMs: expect.any(Number) })).sort(byId));
+    expect(ended.every((e) => e.durationMs >= 60_000)).toBe(true);
+
+    await t.services.calls.remove(running.id);
     inbound.answered!.remoteHangup();
     await expectNothingLeft();
   });

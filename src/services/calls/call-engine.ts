@@ -3,6 +3,7 @@ import type { Call, CallEndReason } from '../../domain/call';
 import type { Config } from '../../config/schema';
 import { type CallStore, queueScore } from '../../store/call-store';
 import type { Claim } from '../../store/claim-store';
+import type { InstanceStore } from '../../store/instance-store';
 import type { DialFailed, InboundCall, Leg } from '../ports/telephony';
 import { BackgroundWork } from '../background-work';
 import { OnePassAtATime } from '../one-pass-at-a-time';
@@ -11,6 +12,7 @@ import { StaffLegs, type StaffLegDeps } from './staff-legs';
 
 export interface CallEngineDeps extends StaffLegDeps {
   calls: CallStore;
+  instances: InstanceStore;
 }
 
 type CallSettings = Config['calls'] & { claimLeaseSec: number; instanceId: string };
@@ -39,9 +41,15 @@ export class CallEngine {
 
   start(): void {
     this.deps.telephony.onInboundCall((inbound) => this.background.run('inbound call', () => this.handleInbound(inbound)));
-    // Claims are leases: renew every live one well before it lapses.
+    // Claims and this instance's heartbeat are leases: renew them well before
+    // they lapse, and look for calls whose owner let its own lapse.
     const everyMs = Math.max(1000, (this.settings.claimLeaseSec * 1000) / 3);
-    this.renewTimer = setInterval(() => this.background.run('claim renewal', () => this.renewClaims()), everyMs);
+    this.background.run('heartbeat', () => this.beat());
+    this.renewTimer = setInterval(() => {
+      this.background.run('heartbeat', () => this.beat());
+      this.background.run('claim renewal', () => this.renewClaims());
+      this.background.run('lost calls', () => this.sweepLostCalls());
+    }, everyMs);
     this.renewTimer.unref();
   }
 
@@ -163,6 +171,23 @@ export class CallEngine {
   /** Looks for agents for the queued calls, first in line first. Runs one pass at a time. */
   dispatch(): Promise<void> {
     return this.dispatcher.run();
+  }
+
+  /**
+   * Removes the records of calls whose owner is gone: an instance that crashed
+   * (its heartbeat lapsed), or this one before a restart under the same name.
+   * Their phones and rooms went with it, or end on FreeSWITCH's media timeout;
+   * the claims lapse on their own. One instance logs each call's end.
+   */
+  async sweepLostCalls(): Promise<void> {
+    const calls = await this.deps.calls.list();
+    const alive = await this.deps.instances.alive([...new Set(calls.map((call) => call.owner))]);
+    for (const call of calls) {
+      const lost = call.owner === this.settings.instanceId ? !this.sessions.has(call.id) : !alive.has(call.owner);
+      if (!lost || !(await this.deps.calls.removeLost(call.id))) continue;
+      this.deps.log.warn({ callId: call.id, owner: call.owner }, 'removed a call whose instance is gone');
+      await this.deps.events.append('call.ended', { callId: call.id, reason: 'owner_lost', durationMs: Date.now() - Date.parse(call.createdAt) });
+    }
   }
 
   /** Runs a dispatch pass in the background. */
@@ -450,12 +475,20 @@ export class CallEngine {
     );
     for (const watcher of session.watchers) watcher.ended(reason);
     if (!opts.keepCustomer) await session.customer?.hangup();
-    this.sessions.delete(session.id);
-    await this.deps.calls.remove(session.id);
+    // The record goes first: a call without a session here counts as lost.
+    try {
+      await this.deps.calls.remove(session.id);
+    } finally {
+      this.sessions.delete(session.id);
+    }
     const durationMs = Date.now() - Date.parse(session.call.createdAt);
     await this.deps.events.append('call.ended', { callId: session.id, reason, durationMs });
     log.info({ reason, durationMs }, 'call ended');
     this.kickDispatch();
+  }
+
+  private beat(): Promise<void> {
+    return this.deps.instances.beat(this.settings.instanceId, this.settings.claimLeaseSec);
   }
 
   private async renewClaims(): Promise<void> {
