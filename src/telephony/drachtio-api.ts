@@ -84,6 +84,8 @@ export interface Dialog {
    * srf leaves the answer to it; without one it answers with our last SDP.
    */
   on(event: 'modify', listener: (req: SipRequest, res: SipResponse) => void): this;
+  /** The far end's UPDATE or REFER; without a listener srf answers 200 and does nothing more. */
+  on(event: 'update' | 'refer', listener: (req: SipRequest, res: SipResponse) => void): this;
 }
 
 export interface UacOptions {

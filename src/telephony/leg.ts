@@ -54,6 +54,15 @@ export class SipLeg implements Leg {
       this.ended('media');
     });
     dialog.on('modify', (req, res) => void this.renegotiate(req, res));
+    // An UPDATE's offer changes the media as a re-INVITE's does; without one it only refreshes the session.
+    dialog.on('update', (req, res) => (req.body ? void this.renegotiate(req, res) : res.send(200)));
+    // Calls are handed over from the console (escalations): a phone's transfer
+    // button is refused, so the phone says so and keeps the call, rather than
+    // being told 200 while nothing happens.
+    dialog.on('refer', (_req, res) => {
+      this.log.info({ legId: this.id }, "refused the phone's transfer (REFER): transfers are made from the console");
+      res.send(501, 'Transfer From The Console');
+    });
   }
 
   async join(room: string): Promise<{ memberId: string }> {
@@ -84,8 +93,8 @@ export class SipLeg implements Leg {
   }
 
   /**
-   * The phone offers new media in its dialog: hold (sendonly), a new address or
-   * codec. FreeSWITCH answers it, so the room's audio follows the phone. When
+   * The phone offers new media in its dialog (re-INVITE or UPDATE): hold
+   * (sendonly), a new address or codec. FreeSWITCH answers it, so the room's audio follows the phone. When
    * FreeSWITCH refuses, the phone gets 488 and both keep the media they had.
    */
   private async renegotiate(req: SipRequest, res: SipResponse): Promise<void> {

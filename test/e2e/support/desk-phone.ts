@@ -12,7 +12,7 @@ export interface DeskPhoneOptions {
   registrar: string;
   outDir: string;
   /** How the phone treats calls; default phone-answer. */
-  scenario?: Extract<Scenario, 'phone-answer' | 'phone-hold' | 'phone-busy' | 'phone-decline' | 'phone-no-answer'>;
+  scenario?: Extract<Scenario, 'phone-answer' | 'phone-buttons' | 'phone-busy' | 'phone-decline' | 'phone-no-answer'>;
   /** Passed on to the answering sipp (ringing time, hang-up cue, codec …). */
   answering?: Pick<SippPhoneOptions, 'pauseMs' | 'hangUpAfterMs' | 'calls' | 'audio'>;
   expiresSec?: number;

@@ -22,7 +22,7 @@ export type Scenario =
   | 'customer-call'
   | 'phone-register'
   | 'phone-answer'
-  | 'phone-hold'
+  | 'phone-buttons'
   | 'phone-busy'
   | 'phone-decline'
   | 'phone-no-answer';

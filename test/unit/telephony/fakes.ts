@@ -51,8 +51,13 @@ export class FakeDialog extends EventEmitter implements Dialog {
   }
   /** The phone re-INVITEs with this offer; returns the response's send, to see how it was answered. */
   remoteReinvite(body: string) {
+    return this.remoteRequest('modify', body);
+  }
+
+  /** Any other request in the dialog (update, refer …), as srf emits it. */
+  remoteRequest(event: string, body = '') {
     const res = { send: jest.fn(), status: 0, reason: '', finalResponseSent: false };
-    this.emit('modify', { body } as SipRequest, res as unknown as SipResponse);
+    this.emit(event, { body } as SipRequest, res as unknown as SipResponse);
     return res.send;
   }
 }

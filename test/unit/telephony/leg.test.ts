@@ -149,6 +149,27 @@ describe('SipLeg', () => {
       expect(held).not.toHaveBeenCalled();
     });
 
+    it("an UPDATE's offer goes to FreeSWITCH as a re-INVITE's does; an UPDATE without one only gets 200", async () => {
+      const { endpoint, dialog } = setup();
+      const answered = dialog.remoteRequest('update', 'v=0 new codec');
+      await flush();
+      expect(endpoint.dialog.modify).toHaveBeenCalledWith('v=0 new codec');
+      expect(answered).toHaveBeenCalledWith(200, { body: 'v=0 answer-from-freeswitch', headers: SDP });
+      const refreshed = dialog.remoteRequest('update');
+      expect(refreshed).toHaveBeenCalledWith(200);
+      expect(endpoint.dialog.modify).toHaveBeenCalledTimes(1);
+    });
+
+    it("refuses the phone's transfer button (REFER) with 501, and the call goes on", async () => {
+      const { endpoint, dialog, leg } = setup();
+      const ended = jest.fn();
+      leg.onEnded(ended);
+      expect(dialog.remoteRequest('refer')).toHaveBeenCalledWith(501, 'Transfer From The Console');
+      await flush();
+      expect(ended).not.toHaveBeenCalled();
+      expect(endpoint.destroy).not.toHaveBeenCalled();
+    });
+
     it('without an offer: the phone gets the SDP it has, FreeSWITCH is not asked', async () => {
       const { endpoint, dialog } = setup();
       const answered = dialog.remoteReinvite('');
