@@ -104,9 +104,10 @@ describe('call engine (fake telephony, real Redis)', () => {
     });
     const other = (owner: string) => ({ ...mine, id: randomUUID(), owner, createdAt: new Date(Date.now() - 60_000).toISOString() });
     const [crashed, restarted, running] = [other('crashed-instance'), other(mine.owner), other('running-instance')];
+    // Ours, without a session, but younger than a lease: a late write its own end undoes.
+    const young = { ...other(mine.owner), createdAt: new Date().toISOString() };
     await t.services.calls.saveQueued(crashed, Date.now());
-    await t.services.calls.save(restarted);
-    await t.services.calls.save(running);
+    for (const call of [restarted, running, young]) await t.services.calls.save(call);
     await t.services.stores.instances.beat('running-instance', 30);
     // This instance beats from its start.
     expect(await t.services.stores.instances.alive([mine.owner, 'crashed-instance'])).toEqual(new Set([mine.owner]));
@@ -115,14 +116,14 @@ describe('call engine (fake telephony, real Redis)', () => {
     const engine = t.services.engine!;
     await Promise.all([engine.sweepLostCalls(), engine.sweepLostCalls()]);
     await engine.sweepLostCalls();
-    expect((await t.services.calls.list()).map((c) => c.id).sort()).toEqual([mine.id, running.id].sort());
+    expect((await t.services.calls.list()).map((c) => c.id).sort()).toEqual([mine.id, running.id, young.id].sort());
     expect(await t.services.calls.queued()).toEqual([]);
     const ended = (await t.services.events.since('0')).flatMap((e) => (e.type === 'call.ended' ? [e.data as LoggedEvent<'call.ended'>['data']] : []));
     const byId = (a: { callId: string }, b: { callId: string }) => a.callId.localeCompare(b.callId);
     expect(ended.sort(byId)).toEqual([crashed, restarted].map((c) => ({ callId: c.id, reason: 'owner_lost', durationMs: expect.any(Number) })).sort(byId));
     expect(ended.every((e) => e.durationMs >= 60_000)).toBe(true);
 
-    await t.services.calls.remove(running.id);
+    for (const call of [running, young]) await t.services.calls.remove(call.id);
     inbound.answered!.remoteHangup();
     await expectNothingLeft();
   });

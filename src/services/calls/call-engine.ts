@@ -182,8 +182,14 @@ export class CallEngine {
   async sweepLostCalls(): Promise<void> {
     const calls = await this.deps.calls.list();
     const alive = await this.deps.instances.alive([...new Set(calls.map((call) => call.owner))]);
+    // A call of ours without a session is lost only once it is older than a
+    // lease: a write that landed after its end is undone by the one who wrote it.
+    const before = Date.now() - this.settings.claimLeaseSec * 1000;
     for (const call of calls) {
-      const lost = call.owner === this.settings.instanceId ? !this.sessions.has(call.id) : !alive.has(call.owner);
+      const lost =
+        call.owner === this.settings.instanceId
+          ? !this.sessions.has(call.id) && Date.parse(call.createdAt) < before
+          : !alive.has(call.owner);
       if (!lost || !(await this.deps.calls.removeLost(call.id))) continue;
       this.deps.log.warn({ callId: call.id, owner: call.owner }, 'removed a call whose instance is gone');
       await this.deps.events.append('call.ended', { callId: call.id, reason: 'owner_lost', durationMs: Date.now() - Date.parse(call.createdAt) });
