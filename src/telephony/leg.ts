@@ -94,8 +94,9 @@ export class SipLeg implements Leg {
 
   /**
    * The phone offers new media in its dialog (re-INVITE or UPDATE): hold
-   * (sendonly), a new address or codec. FreeSWITCH answers it, so the room's audio follows the phone. When
-   * FreeSWITCH refuses, the phone gets 488 and both keep the media they had.
+   * (sendonly), a new address or codec. FreeSWITCH answers it, so the room's
+   * audio follows the phone. When FreeSWITCH refuses, the phone gets 488 and
+   * both keep the media they had.
    */
   private async renegotiate(req: SipRequest, res: SipResponse): Promise<void> {
     const log = this.log.child({ legId: this.id });
@@ -140,13 +141,7 @@ export class SipLeg implements Leg {
   private holdChanged(held: boolean): void {
     if (held === this.phoneHolds || this.endedBy) return;
     this.phoneHolds = held;
-    for (const listener of this.holdListeners) {
-      try {
-        listener(held);
-      } catch (err) {
-        this.log.error({ err, legId: this.id }, 'a phone-hold listener threw');
-      }
-    }
+    for (const listener of this.holdListeners) this.notify(listener, held);
   }
 
   private ended(by: EndedBy, reason?: string): void {
@@ -158,11 +153,12 @@ export class SipLeg implements Leg {
     void this.tearDown();
   }
 
-  private notify(listener: (by: EndedBy) => void, by: EndedBy): void {
+  /** A listener that throws cannot stop the others, nor the leg's teardown. */
+  private notify<T>(listener: (value: T) => void, value: T): void {
     try {
-      listener(by);
+      listener(value);
     } catch (err) {
-      this.log.error({ err, legId: this.id }, 'a leg-ended listener threw');
+      this.log.error({ err, legId: this.id }, 'a leg listener threw');
     }
   }
 
