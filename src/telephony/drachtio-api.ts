@@ -86,6 +86,8 @@ export interface Dialog {
   on(event: 'modify', listener: (req: SipRequest, res: SipResponse) => void): this;
   /** The far end's UPDATE or REFER; without a listener srf answers 200 and does nothing more. */
   on(event: 'update' | 'refer', listener: (req: SipRequest, res: SipResponse) => void): this;
+  /** Sends a request in the dialog (a NOTIFY …); resolves with the far end's final response. */
+  request(opts: { method: string; headers?: SipHeaders; body?: string }): Promise<unknown>;
 }
 
 export interface UacOptions {

@@ -1,9 +1,10 @@
 import type { Logger } from 'pino';
-import type { Leg } from '../services/ports/telephony';
+import type { Leg, TransferOutcome } from '../services/ports/telephony';
 import { DeadlineError, withDeadline } from './deadline';
 import type { Dialog, Endpoint, SipHeaders, SipRequest, SipResponse } from './drachtio-api';
 import { JoinTimeoutError, LegEndedError, MediaOperationError } from './errors';
 import { offerHolds } from './sdp-hold';
+import { userOf } from './sip-uri';
 import { endDialog, endEndpoint } from './teardown';
 
 export interface LegTimings {
@@ -30,6 +31,7 @@ export class SipLeg implements Leg {
   private readonly endedListeners: ((by: EndedBy) => void)[] = [];
   private readonly holdListeners: ((held: boolean) => void)[] = [];
   private phoneHolds = false;
+  private transferHandler?: (target: string) => Promise<TransferOutcome>;
   private readonly endWaiters = new Set<() => void>();
   private dialogGone = false;
   private endpointGone = false;
@@ -56,13 +58,7 @@ export class SipLeg implements Leg {
     dialog.on('modify', (req, res) => void this.renegotiate(req, res));
     // An UPDATE's offer changes the media as a re-INVITE's does; without one it only refreshes the session.
     dialog.on('update', (req, res) => (req.body ? void this.renegotiate(req, res) : res.send(200)));
-    // Calls are handed over from the console (escalations): a phone's transfer
-    // button is refused, so the phone says so and keeps the call, rather than
-    // being told 200 while nothing happens.
-    dialog.on('refer', (_req, res) => {
-      this.log.info({ legId: this.id }, "refused the phone's transfer (REFER): transfers are made from the console");
-      res.send(501, 'Transfer From The Console');
-    });
+    dialog.on('refer', (req, res) => void this.transfer(req, res));
   }
 
   async join(room: string): Promise<{ memberId: string }> {
@@ -136,6 +132,54 @@ export class SipLeg implements Leg {
 
   onPhoneHold(listener: (held: boolean) => void): void {
     this.holdListeners.push(listener);
+  }
+
+  onTransferRequest(handler: (target: string) => Promise<TransferOutcome>): void {
+    this.transferHandler = handler;
+  }
+
+  /**
+   * The phone's transfer button (REFER). A blind transfer to a user goes to the
+   * handler; the phone hears how it went in NOTIFYs (RFC 3515): 200 and it
+   * hangs up, anything else and it keeps the call. Without a handler, and for
+   * an attended transfer (Replaces), the phone is refused rather than told 200
+   * while nothing happens.
+   */
+  private async transfer(req: SipRequest, res: SipResponse): Promise<void> {
+    const log = this.log.child({ legId: this.id });
+    const referTo = req.get('Refer-To') ?? '';
+    const target = /replaces/i.test(referTo) ? undefined : userOf(referTo.replace(/^[^<]*<|>.*$/g, ''));
+    const handler = this.transferHandler;
+    if (!handler || !target) {
+      log.info({ referTo }, "refused the phone's transfer (REFER): not a blind transfer we can hand over");
+      res.send(501, 'Transfer From The Console');
+      return;
+    }
+    res.send(202);
+    await this.notifyTransfer('100 Trying', 'active;expires=60', log);
+    let outcome: TransferOutcome;
+    try {
+      outcome = await handler(target);
+    } catch (err) {
+      log.error({ err, target }, 'the transfer failed');
+      outcome = { accepted: false, status: 500, reason: 'Server Internal Error' };
+    }
+    log.info({ target, outcome }, "the phone's transfer");
+    await this.notifyTransfer(outcome.accepted ? '200 OK' : `${outcome.status} ${outcome.reason}`, 'terminated;reason=noresource', log);
+  }
+
+  private async notifyTransfer(status: string, subscription: string, log: Logger): Promise<void> {
+    if (this.endedBy) return;
+    try {
+      await this.dialog.request({
+        method: 'NOTIFY',
+        headers: { Event: 'refer', 'Subscription-State': subscription, 'Content-Type': 'message/sipfrag;version=2.0' },
+        body: `SIP/2.0 ${status}\r\n`,
+      });
+    } catch (err) {
+      // The phone may have hung up already, as it does once a transfer is under way.
+      log.debug({ err }, 'could not tell the phone how its transfer went');
+    }
   }
 
   private holdChanged(held: boolean): void {

@@ -9,6 +9,7 @@ import type {
   OutboundDial,
   RegistrarHandlers,
   Telephony,
+  TransferOutcome,
 } from '../../src/services/ports/telephony';
 
 // In-memory telephony: rooms are sets of legs; tests play the phones.
@@ -23,6 +24,7 @@ export class FakeLeg implements Leg {
   hungUp = false;
   private readonly endListeners: ((by: 'remote' | 'media') => void)[] = [];
   private readonly holdListeners: ((held: boolean) => void)[] = [];
+  private transferHandler?: (target: string) => Promise<TransferOutcome>;
 
   constructor(
     private readonly media: FakeTelephony,
@@ -54,6 +56,15 @@ export class FakeLeg implements Leg {
   /** The phone's hold button: a re-INVITE the media server has followed. */
   phoneHold(held: boolean) {
     for (const l of this.holdListeners) l(held);
+  }
+
+  onTransferRequest(handler: (target: string) => Promise<TransferOutcome>) {
+    this.transferHandler = handler;
+  }
+
+  /** The phone's transfer button to `target`; without a handler the adapter refuses it (501). */
+  pressTransfer(target: string): Promise<TransferOutcome> {
+    return this.transferHandler?.(target) ?? Promise.resolve({ accepted: false, status: 501, reason: 'Transfer From The Console' });
   }
 
   /** The phone hangs up (a BYE from the far end). */

@@ -13,6 +13,9 @@ export interface DialFailed {
   reason?: string;
 }
 
+/** What became of a phone's transfer (its REFER), as the phone is told it in a SIP status. */
+export type TransferOutcome = { accepted: true } | { accepted: false; status: number; reason: string };
+
 /** A member's audio switches in a room. */
 export type MemberControl = 'mute' | 'unmute' | 'hold' | 'unhold' | 'kick';
 
@@ -32,6 +35,12 @@ export interface Leg {
    * back, once the media server follows: each time the state changes.
    */
   onPhoneHold(listener: (held: boolean) => void): void;
+  /**
+   * Handles the phone's transfer button: a blind transfer to `target` (the
+   * user of the URI it was given, e.g. a desk phone's). Without a handler, and
+   * for an attended transfer, the phone is refused (501) and keeps the call.
+   */
+  onTransferRequest(handler: (target: string) => Promise<TransferOutcome>): void;
 }
 
 export interface InboundCall {

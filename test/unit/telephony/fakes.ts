@@ -45,6 +45,7 @@ export class FakeDialog extends EventEmitter implements Dialog {
   readonly local = { sdp: 'local' };
   readonly remote = { sdp: 'v=0 answer-from-phone' };
   destroy = jest.fn(() => Promise.resolve({}));
+  request = jest.fn((_opts: { method: string; headers?: Record<string, string>; body?: string }) => Promise.resolve({}));
   /** The phone hangs up. */
   remoteBye() {
     this.emit('destroy', {} as SipRequest, 'normal release');
@@ -55,9 +56,9 @@ export class FakeDialog extends EventEmitter implements Dialog {
   }
 
   /** Any other request in the dialog (update, refer …), as srf emits it. */
-  remoteRequest(event: string, body = '') {
+  remoteRequest(event: string, body = '', headers: Record<string, string> = {}) {
     const res = { send: jest.fn(), status: 0, reason: '', finalResponseSent: false };
-    this.emit(event, { body } as SipRequest, res as unknown as SipResponse);
+    this.emit(event, { body, get: (name: string) => headers[name] } as SipRequest, res as unknown as SipResponse);
     return res.send;
   }
 }

@@ -160,14 +160,65 @@ describe('SipLeg', () => {
       expect(endpoint.dialog.modify).toHaveBeenCalledTimes(1);
     });
 
-    it("refuses the phone's transfer button (REFER) with 501, and the call goes on", async () => {
-      const { endpoint, dialog, leg } = setup();
-      const ended = jest.fn();
-      leg.onEnded(ended);
-      expect(dialog.remoteRequest('refer')).toHaveBeenCalledWith(501, 'Transfer From The Console');
-      await flush();
-      expect(ended).not.toHaveBeenCalled();
-      expect(endpoint.destroy).not.toHaveBeenCalled();
+    describe("the phone's transfer button (REFER)", () => {
+      const refer = (referTo: string) => ({ 'Refer-To': referTo });
+      const notified = (dialog: FakeDialog) =>
+        dialog.request.mock.calls.map(([opts]) => [opts.headers?.['Subscription-State'], opts.body]);
+
+      it('a blind transfer goes to the handler with the user; the phone hears 202, then 100 and 200 in NOTIFYs', async () => {
+        const { dialog, leg } = setup();
+        const handler = jest.fn(async () => ({ accepted: true as const }));
+        leg.onTransferRequest(handler);
+        const answered = dialog.remoteRequest('refer', '', refer('"Bo" <sip:bo@pbx.example;transport=udp>'));
+        await flush();
+        expect(handler).toHaveBeenCalledWith('bo');
+        expect(answered).toHaveBeenCalledWith(202);
+        expect(notified(dialog)).toEqual([
+          ['active;expires=60', 'SIP/2.0 100 Trying\r\n'],
+          ['terminated;reason=noresource', 'SIP/2.0 200 OK\r\n'],
+        ]);
+        expect(dialog.request.mock.calls[0]?.[0]).toMatchObject({ method: 'NOTIFY', headers: { Event: 'refer', 'Content-Type': 'message/sipfrag;version=2.0' } });
+      });
+
+      it("a transfer the handler refuses is told to the phone with the handler's status; it keeps the call", async () => {
+        const { dialog, leg } = setup();
+        const ended = jest.fn();
+        leg.onEnded(ended);
+        leg.onTransferRequest(async () => ({ accepted: false, status: 404, reason: 'Not Found' }));
+        dialog.remoteRequest('refer', '', refer('<sip:nobody@pbx.example>'));
+        await flush();
+        expect(notified(dialog)[1]).toEqual(['terminated;reason=noresource', 'SIP/2.0 404 Not Found\r\n']);
+        expect(ended).not.toHaveBeenCalled();
+      });
+
+      it('a call handed over hangs the phone up: the last NOTIFY is not sent into an ended dialog', async () => {
+        const { dialog, leg } = setup();
+        const handing = deferred<{ accepted: true }>();
+        leg.onTransferRequest(() => handing.promise);
+        dialog.remoteRequest('refer', '', refer('<sip:bo@pbx.example>'));
+        await flush();
+        await leg.hangup();
+        handing.resolve({ accepted: true });
+        await flush();
+        expect(notified(dialog)).toEqual([['active;expires=60', 'SIP/2.0 100 Trying\r\n']]);
+        expect(dialog.destroy).toHaveBeenCalledTimes(1);
+      });
+
+      it('without a handler, or for an attended transfer (Replaces), the phone gets 501 and keeps the call', async () => {
+        const { endpoint, dialog, leg } = setup();
+        const ended = jest.fn();
+        leg.onEnded(ended);
+        expect(dialog.remoteRequest('refer', '', refer('<sip:bo@pbx.example>'))).toHaveBeenCalledWith(501, 'Transfer From The Console');
+        const handler = jest.fn(async () => ({ accepted: true as const }));
+        leg.onTransferRequest(handler);
+        const attended = dialog.remoteRequest('refer', '', refer('<sip:bo@pbx.example?Replaces=abc%3Bto-tag%3D1%3Bfrom-tag%3D2>'));
+        await flush();
+        expect(attended).toHaveBeenCalledWith(501, 'Transfer From The Console');
+        expect(handler).not.toHaveBeenCalled();
+        expect(dialog.request).not.toHaveBeenCalled();
+        expect(ended).not.toHaveBeenCalled();
+        expect(endpoint.destroy).not.toHaveBeenCalled();
+      });
     });
 
     it('without an offer: the phone gets the SDP it has, FreeSWITCH is not asked', async () => {
