@@ -24,6 +24,7 @@ import { RedisEventLog } from './store/event-log';
 import { RegistrationStore } from './store/registration-store';
 import { CallCommands } from './services/calls/call-commands';
 import { ConferenceControl } from './services/calls/conference-control';
+import { DeskPhoneTransfers } from './services/escalations/desk-phone-transfers';
 import { CaseLinks } from './services/escalations/case-links';
 import { CaseService } from './services/escalations/case-service';
 import { EscalationRuns } from './services/escalations/escalation-runs';
@@ -165,10 +166,16 @@ export async function composeServices(config: Config, conn: Connections, log: Lo
     log,
   );
   const caseLinks = new CaseLinks(config.http.publicBaseUrl, config.escalations.caseLinks);
+  const escalations = new EscalationService(
+    { calls: callService, claims, escalations: escalationStore, cases: caseStore, events },
+    { ...config.escalations, claimLeaseSec: config.presence.claimLeaseSec },
+  );
   let runs: EscalationRuns | undefined;
   if (telephony && engine) {
     const conference = new ConferenceControl(engine, { telephony, events });
     engine.staffLegs.listen(conference);
+    const transfers = new DeskPhoneTransfers({ people, escalations });
+    engine.staffLegs.handleTransfers((staff, target) => transfers.transfer(staff, target));
     runs = new EscalationRuns({
       engine,
       conference,
@@ -198,10 +205,6 @@ export async function composeServices(config: Config, conn: Connections, log: Lo
   } else {
     await callService.start();
   }
-  const escalations = new EscalationService(
-    { calls: callService, claims, escalations: escalationStore, cases: caseStore, events },
-    { ...config.escalations, claimLeaseSec: config.presence.claimLeaseSec },
-  );
   const cases = new CaseService(caseStore, screens, caseLinks);
 
   const housekeeping = new Housekeeping(

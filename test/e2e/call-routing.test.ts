@@ -38,7 +38,7 @@ describeLive('calls on the live stack', () => {
     expect((await live.presenceOf(ana)).state).toMatch(/^(wrap-up|available)$/);
   });
 
-  it("call: the agent's desk phone holds the customer and takes them back — FreeSWITCH answers each re-INVITE, the customer hears our music meanwhile; its transfer button is refused", async () => {
+  it("call: the agent's desk phone holds the customer and takes them back — FreeSWITCH answers each re-INVITE, the customer hears our music meanwhile; a transfer to nobody is refused", async () => {
     const ana = await live.person('ana', ['agent']);
     const anaPhone = await live.deskPhone(ana, 'phone-buttons');
     const { phone: customer, number } = await live.customer(8000);
@@ -63,8 +63,9 @@ describeLive('calls on the live stack', () => {
     expect(live.eventTypes(call.id, 'participant.')).toEqual(
       expect.arrayContaining(['participant.muted', 'participant.held', 'participant.unmuted', 'participant.unheld']),
     );
-    // Transfers are made from the console: the phone is told so and keeps the call.
-    await anaPhone.calls.waitForOutcome(/^refer_answered 501 /, 5000);
+    // A transfer to a user nobody has: accepted, then refused in its NOTIFY; the phone keeps the call.
+    await anaPhone.calls.waitForOutcome(/^refer_answered 202 /, 5000);
+    await anaPhone.calls.waitForOutcome(/^transfer_notified 404 /, 5000);
     await live.roomHolds(call.room, [number, ana.user]);
 
     await customer.waitForOutcome(/^local_bye$/, 8000);

@@ -44,6 +44,29 @@ describeLive('escalation hunts on the live stack', () => {
     expect(anaPhone.calls.received('INVITE')).toHaveLength(1);
   });
 
+  it("escalation: the agent's desk phone transfers the call to an expert's desk phone — a blind hand-over, the agent's phone is let go", async () => {
+    const ana = await live.person('ana', ['agent']);
+    const bo = await live.person('bo', ['expert']);
+    const boPhone = await live.deskPhone(bo);
+    const anaPhone = await live.deskPhone(ana, 'phone-buttons', {}, bo.user);
+    const { phone: customer, number } = await live.customer(12_000);
+
+    await anaPhone.calls.waitForOutcome(/^answered /, 5000);
+    const call = await live.callOf(number, (c) => c.state === 'connected');
+    // After its hold and resume the phone presses transfer: accepted, and the call leaves it.
+    await anaPhone.calls.waitForOutcome(/^refer_answered 202 /, 10_000);
+    await anaPhone.calls.waitForOutcome(/^remote_bye /, 5000);
+    await boPhone.calls.waitForOutcome(/^answered /, 8000);
+    const members = await live.roomHolds(call.room, [number, bo.user]);
+    const requested = await live.waitForEvent((e) => e.type === 'escalation.requested' && e.data.callId === call.id);
+    expect(requested.data).toMatchObject({ mode: 'blind', requestedBy: ana.id });
+    await live.waitForEvent((e) => e.type === 'escalation.joined' && e.data.callId === call.id);
+
+    await customer.waitForOutcome(/^local_bye$/, 15_000);
+    await boPhone.calls.waitForOutcome(/^remote_bye /, 5000);
+    await live.expectNothingLeft(call.room, members.map((m) => m.uuid), [ana, bo]);
+  });
+
   it('escalation: the deadline passes with no expert answering — the call returns to the agent', async () => {
     const ana = await tokenAgent(live);
     const bo = await live.person('bo', ['expert']);

@@ -330,6 +330,53 @@ describe('escalation (fake telephony, real Redis)', () => {
     await expectNothingLeft();
   });
 
+  describe("the agent's desk phone transfer button (a blind REFER to a desk user)", () => {
+    /** bo's desk phone registers as SIP user "bo-desk" and is reached at its contact. */
+    async function deskExpert() {
+      await available(agent('ana'), expert('bo', { contacts: { desk: { user: 'bo-desk' } } }));
+      await t.services.stores.registrationStore.save({ user: 'bo-desk', contact: 'sip:bo@desk.example.com', expiresSec: 600 });
+    }
+
+    it('escalation: to an expert\'s desk user — a blind hand-over: the agent leaves, the expert rings and gets the customer', async () => {
+      await start();
+      await deskExpert();
+      const { call, customer, agentLeg } = await connectedCall();
+      expect(await agentLeg.pressTransfer('bo-desk')).toEqual({ accepted: true });
+      await eventually(() => expect(agentLeg.hungUp).toBe(true));
+      const expertLeg = (await dialTo('bo')).answer();
+      const [handed] = (await t.services.events.since('0')).filter((e) => e.type === 'escalation.requested');
+      expect(handed?.data).toMatchObject({ callId: call.id, mode: 'blind' });
+      const { escalationId } = handed!.data as { escalationId: string };
+      await eventually(async () => expect((await escalation(escalationId)).state).toBe('joined'));
+      expect(await escalation(escalationId)).toMatchObject({ target: { expertId: 'bo' }, requestedBy: 'ana' });
+      expect(roomOf(call.id)).toEqual([customer, expertLeg]);
+      customer.remoteHangup();
+      await expectNothingLeft();
+    });
+
+    it('escalation: refused, the agent keeps the customer — an unknown user (404), an expert who is not free (486), an expert pressing it (403)', async () => {
+      await start();
+      await deskExpert();
+      await available(expert('cy', { contacts: { desk: { user: 'cy-desk' } } }), agent('sam', { contacts: { desk: { user: 'sam-desk' } } }));
+      await t.services.presence.set('cy', 'away', '', 'self');
+      const { call, customer, agentLeg } = await connectedCall();
+      expect(await agentLeg.pressTransfer('nobody')).toEqual({ accepted: false, status: 404, reason: 'Not Found' });
+      // A colleague, but no expert: hand-overs go to experts.
+      expect(await agentLeg.pressTransfer('sam-desk')).toMatchObject({ accepted: false, status: 404 });
+      expect(await agentLeg.pressTransfer('cy-desk')).toEqual({ accepted: false, status: 486, reason: 'Busy Here' });
+      expect(agentLeg.hungUp).toBe(false);
+      expect(roomOf(call.id)).toEqual([customer, agentLeg]);
+
+      // In a three-way call the expert's phone cannot hand the call over.
+      const { id } = (await escalate(call.id, { target: { expertId: 'bo' }, mode: 'conference', case: caseBody })).json();
+      const expertLeg = (await dialTo('bo')).answer();
+      await eventually(async () => expect((await escalation(id)).state).toBe('joined'));
+      expect(await expertLeg.pressTransfer('cy-desk')).toMatchObject({ accepted: false, status: 403 });
+      customer.remoteHangup();
+      await expectNothingLeft();
+    });
+  });
+
   it('escalation: blind with nobody answering by the deadline — back to the original agent when free', async () => {
     await start({ WRAPUP_SEC: '0' });
     await available(agent('ana'), expert('bo'));

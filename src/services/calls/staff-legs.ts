@@ -7,7 +7,7 @@ import type { BackgroundWork } from '../background-work';
 import type { ClaimService } from '../claim-service';
 import type { DirectoryService } from '../directory-service';
 import type { EventFeed } from '../ports/event-feed';
-import type { DialFailed, Leg, Telephony } from '../ports/telephony';
+import type { DialFailed, Leg, Telephony, TransferOutcome } from '../ports/telephony';
 import type { PresenceService } from '../presence-service';
 import type { CallSession, StaffLeg } from './call-session';
 import type { ContactResolver } from './contact-resolver';
@@ -58,6 +58,7 @@ export interface RoomListener {
  */
 export class StaffLegs {
   private room?: RoomListener;
+  private transfers?: (staff: StaffLeg, target: string) => Promise<TransferOutcome>;
 
   constructor(
     private readonly deps: StaffLegDeps,
@@ -69,6 +70,11 @@ export class StaffLegs {
   /** The room's controls, once they exist (they need the engine that made these legs). */
   listen(room: RoomListener): void {
     this.room = room;
+  }
+
+  /** Who carries out a desk phone's transfer button; without one the phone is refused. */
+  handleTransfers(transfers: (staff: StaffLeg, target: string) => Promise<TransferOutcome>): void {
+    this.transfers = transfers;
   }
 
   /**
@@ -104,6 +110,8 @@ export class StaffLegs {
     }
     leg.onEnded(() => this.background.run('staff hang-up', () => this.onLeft(session, staff)));
     leg.onPhoneHold((held) => this.background.run('desk phone hold', async () => this.room?.phoneHold(staff, held)));
+    const transfers = this.transfers;
+    if (transfers) leg.onTransferRequest((target) => transfers(staff, target));
     await this.deps.presence.startCall(staff.personId);
     await this.deps.events.append('participant.joined', participantRef(staff));
     this.roomChanged(session.id);

@@ -13,6 +13,8 @@ export interface DeskPhoneOptions {
   outDir: string;
   /** How the phone treats calls; default phone-answer. */
   scenario?: Extract<Scenario, 'phone-answer' | 'phone-buttons' | 'phone-busy' | 'phone-decline' | 'phone-no-answer'>;
+  /** The user phone-buttons transfers its call to (a desk user); default "colleague", whom nobody has. */
+  transferTo?: string;
   /** Passed on to the answering sipp (ringing time, hang-up cue, codec …). */
   answering?: Pick<SippPhoneOptions, 'pauseMs' | 'hangUpAfterMs' | 'calls' | 'audio'>;
   expiresSec?: number;
@@ -32,7 +34,7 @@ export class DeskPhone {
       scenario: options.scenario ?? 'phone-answer',
       outDir: options.outDir,
       name: `${options.user}-calls`,
-      keys: { user: options.user },
+      keys: { user: options.user, transfer_to: options.transferTo ?? 'colleague' },
       ...options.answering,
     });
     const phone = new DeskPhone(options.user, calls, options);

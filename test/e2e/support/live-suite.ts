@@ -163,14 +163,20 @@ export function liveSuite() {
       return person;
     },
 
-    /** Starts the person's desk phone (answer, decline, busy or no answer) and registers it. */
-    async deskPhone(person: TestPerson, scenario: DeskPhoneOptions['scenario'] = 'phone-answer', answering: DeskPhoneOptions['answering'] = {}) {
+    /** Starts the person's desk phone (answer, decline, busy or no answer; phone-buttons transfers to `transferTo`) and registers it. */
+    async deskPhone(
+      person: TestPerson,
+      scenario: DeskPhoneOptions['scenario'] = 'phone-answer',
+      answering: DeskPhoneOptions['answering'] = {},
+      transferTo?: string,
+    ) {
       const phone = await DeskPhone.start({
         user: person.user,
         password: person.password,
         registrar: sipTarget,
         outDir,
         scenario,
+        transferTo,
         answering: { pauseMs: 200, ...answering },
       });
       phones.push(phone);
