@@ -49,6 +49,20 @@ describe('call engine (fake telephony, real Redis)', () => {
 
   const expectNothingLeft = () => leftovers(phone, t.redis);
 
+  /** A customer's call that ana answered: its live record once connected. */
+  async function anaTalking() {
+    await start();
+    await available(agent('ana'));
+    const inbound = phone.call('+43111', '100');
+    (await dialTo('ana')).answer();
+    const call = await eventually(async () => {
+      const found = await liveCall();
+      expect(found.state).toBe('connected');
+      return found;
+    });
+    return { inbound, call };
+  }
+
   it("call: an agent's registered desk phone rings without a look-up of its contact: the claim read it", async () => {
     await start();
     await available(agent('ana', { contacts: { desk: { user: 'ana-desk' } } }));
@@ -68,15 +82,7 @@ describe('call engine (fake telephony, real Redis)', () => {
   });
 
   it('call: the instance that holds a call reads its live record, with no round trip; a call held elsewhere comes from Redis', async () => {
-    await start();
-    await available(agent('ana'));
-    const inbound = phone.call('+43111', '100');
-    (await dialTo('ana')).answer();
-    const call = await eventually(async () => {
-      const found = await liveCall();
-      expect(found.state).toBe('connected');
-      return found;
-    });
+    const { inbound, call } = await anaTalking();
     const stored = jest.spyOn(t.services.calls, 'get');
     const read = (id: string) => t.app.inject({ method: 'GET', url: `/v1/calls/${id}`, headers: auth(TOKENS.supervisor) });
     expect((await read(call.id)).json()).toMatchObject({ id: call.id, state: 'connected' });
@@ -93,15 +99,7 @@ describe('call engine (fake telephony, real Redis)', () => {
   });
 
   it("call: the record of a call whose instance is gone (crashed, or this one before a restart) is removed and its end logged once; live owners' calls stay", async () => {
-    await start();
-    await available(agent('ana'));
-    const inbound = phone.call('+43111', '100');
-    (await dialTo('ana')).answer();
-    const mine = await eventually(async () => {
-      const found = await liveCall();
-      expect(found.state).toBe('connected');
-      return found;
-    });
+    const { inbound, call: mine } = await anaTalking();
     const other = (owner: string) => ({ ...mine, id: randomUUID(), owner, createdAt: new Date(Date.now() - 60_000).toISOString() });
     const [crashed, restarted, running] = [other('crashed-instance'), other(mine.owner), other('running-instance')];
     // Ours, without a session, but younger than a lease: a late write its own end undoes.

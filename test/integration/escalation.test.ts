@@ -96,6 +96,17 @@ describe('escalation (fake telephony, real Redis)', () => {
 
   const expectNothingLeft = () => leftovers(phone, t.redis);
 
+  /** Ana talking with the customer; bo escalated to in `mode`, answered, and the escalation at `state`. */
+  async function boAnswered(mode: 'conference' | 'consult' | 'transfer', state: string) {
+    await start();
+    await available(agent('ana'), expert('bo'));
+    const connected = await connectedCall();
+    const { id } = (await escalate(connected.call.id, { target: { expertId: 'bo' }, mode, case: caseBody })).json();
+    const expertLeg = (await dialTo('bo')).answer();
+    await eventually(async () => expect((await escalation(id)).state).toBe(state));
+    return { ...connected, id, expertLeg };
+  }
+
   it("escalation: the expert's desk phone opens the case from Call-Info without a token, while the link is valid", async () => {
     await start({ CASE_LINK_SECRET: 'case-links-are-signed-with-this-secret', CASE_LINK_TTL_SEC: '600', PUBLIC_BASE_URL: 'https://cc.example.com' });
     await available(agent('ana'), expert('bo'));
@@ -281,12 +292,7 @@ describe('escalation (fake telephony, real Redis)', () => {
   });
 
   it('escalation: consult then cancel drops the expert and gives the customer back', async () => {
-    await start();
-    await available(agent('ana'), expert('bo'));
-    const { call, customer, agentLeg } = await connectedCall();
-    const { id } = (await escalate(call.id, { target: { expertId: 'bo' }, mode: 'consult', case: caseBody })).json();
-    const expertLeg = (await dialTo('bo')).answer();
-    await eventually(async () => expect((await escalation(id)).state).toBe('consulting'));
+    const { call, customer, agentLeg, id, expertLeg } = await boAnswered('consult', 'consulting');
     expect((await post(`/v1/escalations/${id}/cancel`)).statusCode).toBe(202);
     await eventually(async () => expect((await escalation(id)).state).toBe('cancelled'));
     expect(expertLeg.hungUp).toBe(true);
@@ -297,12 +303,7 @@ describe('escalation (fake telephony, real Redis)', () => {
   });
 
   it('escalation: warm transfer — on merge the agent leaves and the expert keeps the customer', async () => {
-    await start();
-    await available(agent('ana'), expert('bo'));
-    const { call, customer, agentLeg } = await connectedCall();
-    const { id } = (await escalate(call.id, { target: { expertId: 'bo' }, mode: 'transfer', case: caseBody })).json();
-    const expertLeg = (await dialTo('bo')).answer();
-    await eventually(async () => expect((await escalation(id)).state).toBe('consulting'));
+    const { call, customer, agentLeg, id, expertLeg } = await boAnswered('transfer', 'consulting');
     await post(`/v1/escalations/${id}/merge`);
     await eventually(async () => expect((await escalation(id)).state).toBe('transferred'));
     expect(agentLeg.hungUp).toBe(true);
@@ -628,12 +629,7 @@ describe('escalation (fake telephony, real Redis)', () => {
   });
 
   it('conference: participants, mute, hold, kick, leave and end', async () => {
-    await start();
-    await available(agent('ana'), expert('bo'));
-    const { call, customer, agentLeg } = await connectedCall();
-    const { id } = (await escalate(call.id, { target: { expertId: 'bo' }, mode: 'conference', case: caseBody })).json();
-    const expertLeg = (await dialTo('bo')).answer();
-    await eventually(async () => expect((await escalation(id)).state).toBe('joined'));
+    const { call, customer, agentLeg, id, expertLeg } = await boAnswered('conference', 'joined');
 
     const list = () => participants(call.id);
     const legs = await list();
@@ -694,12 +690,7 @@ describe('escalation (fake telephony, real Redis)', () => {
     });
 
     it('conference: in a three-way call only the holding member is muted; once the other leaves, the customer is held until the phone resumes', async () => {
-      await start();
-      await available(agent('ana'), expert('bo'));
-      const { call, customer, agentLeg } = await connectedCall();
-      const { id } = (await escalate(call.id, { target: { expertId: 'bo' }, mode: 'conference', case: caseBody })).json();
-      const expertLeg = (await dialTo('bo')).answer();
-      await eventually(async () => expect((await escalation(id)).state).toBe('joined'));
+      const { call, customer, agentLeg, expertLeg } = await boAnswered('conference', 'joined');
 
       agentLeg.phoneHold(true);
       await eventually(async () => expect(await phoneEvents()).toEqual(['held']));
@@ -716,15 +707,21 @@ describe('escalation (fake telephony, real Redis)', () => {
       await expectNothingLeft();
     });
 
-    it('conference: an expert who joins while the agent holds takes the customer off hold, to talk with them', async () => {
+    /** Ana's desk phone holds her call with the customer; then bo is escalated to in `mode`, answers and reaches `state`. */
+    async function heldThenEscalated(mode: 'conference' | 'consult', state: string) {
       await start();
       await available(agent('ana'), expert('bo'));
-      const { call, customer, agentLeg } = await connectedCall();
-      agentLeg.phoneHold(true);
-      await eventually(() => expect(switches()).toEqual([[agentLeg.memberId, 'mute'], [customer.memberId, 'hold']]));
-      const { id } = (await escalate(call.id, { target: { expertId: 'bo' }, mode: 'conference', case: caseBody })).json();
+      const connected = await connectedCall();
+      connected.agentLeg.phoneHold(true);
+      await eventually(() => expect(switches()).toEqual([[connected.agentLeg.memberId, 'mute'], [connected.customer.memberId, 'hold']]));
+      const { id } = (await escalate(connected.call.id, { target: { expertId: 'bo' }, mode, case: caseBody })).json();
       (await dialTo('bo')).answer();
-      await eventually(async () => expect((await escalation(id)).state).toBe('joined'));
+      await eventually(async () => expect((await escalation(id)).state).toBe(state));
+      return { ...connected, id };
+    }
+
+    it('conference: an expert who joins while the agent holds takes the customer off hold, to talk with them', async () => {
+      const { call, customer } = await heldThenEscalated('conference', 'joined');
       await eventually(async () => expect(await flags(call.id)).toEqual(['customer', 'agent true true', 'expert']));
       expect(switches().slice(2)).toEqual([[customer.memberId, 'unhold']]);
       customer.remoteHangup();
@@ -732,14 +729,7 @@ describe('escalation (fake telephony, real Redis)', () => {
     });
 
     it("consult: the briefing takes over a customer the agent's phone holds; the expert's join keeps them held, the merge resumes them", async () => {
-      await start();
-      await available(agent('ana'), expert('bo'));
-      const { call, customer, agentLeg } = await connectedCall();
-      agentLeg.phoneHold(true);
-      await eventually(() => expect(switches()).toEqual([[agentLeg.memberId, 'mute'], [customer.memberId, 'hold']]));
-      const { id } = (await escalate(call.id, { target: { expertId: 'bo' }, mode: 'consult', case: caseBody })).json();
-      (await dialTo('bo')).answer();
-      await eventually(async () => expect((await escalation(id)).state).toBe('consulting'));
+      const { call, customer, agentLeg, id } = await heldThenEscalated('consult', 'consulting');
       agentLeg.phoneHold(false);
       await eventually(async () => expect(await phoneEvents()).toEqual(['held', 'resumed']));
       expect(await flags(call.id)).toEqual(['customer true', 'agent', 'expert']);
