@@ -23,6 +23,15 @@ export const CALL_EVENTS = [
   'call.answered',
   'call.agent_left',
   'call.ended',
+  // Who is in the room and how: the participants list follows them.
+  'participant.joined',
+  'participant.left',
+  'participant.muted',
+  'participant.unmuted',
+  'participant.held',
+  'participant.unheld',
+  'participant.phone_held',
+  'participant.phone_resumed',
 ] as const satisfies readonly EventType[];
 
 export interface Session {

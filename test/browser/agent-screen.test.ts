@@ -88,6 +88,22 @@ describe('agent screen (headless Chromium, real app)', () => {
     await screenshot(c.page, 'agent-call');
   });
 
+  it("shows, without a reload, my desk phone holding the call and the customer hearing music, and the resume", async () => {
+    await c.app.setPresence('ana', 'available', TOKENS.agentAna);
+    await c.app.connectedCall('+43111', 'ana');
+    await signIn(c.page, c.app.base, TOKENS.agentAna);
+    const participants = c.page.locator('ul.participants');
+    await participants.getByText('Ana Lima (you)').waitFor();
+    const deskPhone = c.app.phone.liveLegs().find((leg) => leg.label.includes('ana'));
+    deskPhone?.phoneHold(true);
+    await participants.getByText('joined, muted, holding on their phone').waitFor();
+    await participants.getByText('joined, on hold').waitFor();
+    await screenshot(c.page, 'agent-desk-phone-hold');
+    deskPhone?.phoneHold(false);
+    await participants.getByText('holding on their phone').waitFor({ state: 'detached' });
+    expect(await participants.getByText('on hold').count()).toBe(0);
+  });
+
   it('keeps the case across a reload while the call lasts, and escalates to a skill', async () => {
     await c.app.setPresence('ana', 'available', TOKENS.agentAna);
     const call = await c.app.connectedCall('+43111', 'ana');
