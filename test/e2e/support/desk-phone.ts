@@ -13,7 +13,7 @@ export interface DeskPhoneOptions {
   outDir: string;
   /** How the phone treats calls; default phone-answer. */
   scenario?: Extract<Scenario, 'phone-answer' | 'phone-buttons' | 'phone-busy' | 'phone-decline' | 'phone-no-answer'>;
-  /** The user phone-buttons transfers its call to (a desk user); default "colleague", whom nobody has. */
+  /** The user phone-buttons transfers its call to (a desk user); by default "colleague", whom nobody has. */
   transferTo?: string;
   /** Passed on to the answering sipp (ringing time, hang-up cue, codec …). */
   answering?: Pick<SippPhoneOptions, 'pauseMs' | 'hangUpAfterMs' | 'calls' | 'audio'>;
@@ -34,7 +34,7 @@ export class DeskPhone {
       scenario: options.scenario ?? 'phone-answer',
       outDir: options.outDir,
       name: `${options.user}-calls`,
-      keys: { user: options.user, transfer_to: options.transferTo ?? 'colleague' },
+      keys: { user: options.user, ...(options.transferTo ? { transfer_to: options.transferTo } : {}) },
       ...options.answering,
     });
     const phone = new DeskPhone(options.user, calls, options);
