@@ -156,14 +156,13 @@ export class SipLeg implements Leg {
       return;
     }
     res.send(202);
-    await this.notifyTransfer('100 Trying', 'active;expires=60', log);
-    let outcome: TransferOutcome;
-    try {
-      outcome = await handler(target);
-    } catch (err) {
+    // Handed over at once: a phone may hang up as soon as it has the 202.
+    const handing = handler(target).catch((err: unknown): TransferOutcome => {
       log.error({ err, target }, 'the transfer failed');
-      outcome = { accepted: false, status: 500, reason: 'Server Internal Error' };
-    }
+      return { accepted: false, status: 500, reason: 'Server Internal Error' };
+    });
+    await this.notifyTransfer('100 Trying', 'active;expires=60', log);
+    const outcome = await handing;
     log.info({ target, outcome }, "the phone's transfer");
     await this.notifyTransfer(outcome.accepted ? '200 OK' : `${outcome.status} ${outcome.reason}`, 'terminated;reason=noresource', log);
   }

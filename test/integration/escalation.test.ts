@@ -355,6 +355,23 @@ describe('escalation (fake telephony, real Redis)', () => {
       await expectNothingLeft();
     });
 
+    it('escalation: a phone that hangs up as soon as its transfer is accepted still hands the customer over, not back to the queue', async () => {
+      await start();
+      await deskExpert();
+      const { call, customer, agentLeg } = await connectedCall();
+      const transferring = agentLeg.pressTransfer('bo-desk');
+      agentLeg.remoteHangup();
+      expect(await transferring).toEqual({ accepted: true });
+      const expertLeg = (await dialTo('bo')).answer();
+      await eventually(async () => expect((await t.services.calls.get(call.id))?.state).toBe('connected'));
+      await eventually(() => expect(roomOf(call.id)).toEqual([customer, expertLeg]));
+      // Nobody offered the call to an agent meanwhile.
+      expect(phone.dials.filter((d) => d.request.uri.startsWith('sip:ana@'))).toHaveLength(1);
+      expect(await t.services.calls.queued()).toEqual([]);
+      customer.remoteHangup();
+      await expectNothingLeft();
+    });
+
     it('escalation: refused, the agent keeps the customer — an unknown user (404), an expert who is not free (486), an expert pressing it (403)', async () => {
       await start();
       await deskExpert();

@@ -10,6 +10,8 @@ export interface StaffLeg {
   /** Present while ringing; the answered leg replaces it. */
   dial?: OutboundDial;
   leg?: Leg;
+  /** A transfer from the desk phone under way: phones hang up as soon as it is accepted. */
+  transferring?: Promise<void>;
 }
 
 /** Something riding on a call (an escalation) that must hear what happens to it. */

@@ -108,10 +108,26 @@ export class StaffLegs {
       await this.release(staff, true);
       return false;
     }
-    leg.onEnded(() => this.background.run('staff hang-up', () => this.onLeft(session, staff)));
+    // A phone that hangs up right after its transfer was accepted leaves once
+    // the hand-over has its hold on the customer, not before (nor back to the queue).
+    leg.onEnded(() =>
+      this.background.run('staff hang-up', async () => {
+        await staff.transferring;
+        await this.onLeft(session, staff);
+      }),
+    );
     leg.onPhoneHold((held) => this.background.run('desk phone hold', async () => this.room?.phoneHold(staff, held)));
     const transfers = this.transfers;
-    if (transfers) leg.onTransferRequest((target) => transfers(staff, target));
+    if (transfers) {
+      leg.onTransferRequest((target) => {
+        const transferring = transfers(staff, target);
+        staff.transferring = transferring.then(
+          () => undefined,
+          () => undefined,
+        );
+        return transferring;
+      });
+    }
     await this.deps.presence.startCall(staff.personId);
     await this.deps.events.append('participant.joined', participantRef(staff));
     this.roomChanged(session.id);

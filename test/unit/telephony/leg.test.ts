@@ -191,6 +191,16 @@ describe('SipLeg', () => {
         expect(ended).not.toHaveBeenCalled();
       });
 
+      it('hands the transfer over with the 202, not after the first NOTIFY: a phone may hang up as soon as it is accepted', () => {
+        const { dialog, leg } = setup();
+        dialog.request.mockReturnValue(new Promise(() => undefined));
+        const handler = jest.fn(async () => ({ accepted: true as const }));
+        leg.onTransferRequest(handler);
+        const answered = dialog.remoteRequest('refer', '', refer('<sip:bo@pbx.example>'));
+        expect(answered).toHaveBeenCalledWith(202);
+        expect(handler).toHaveBeenCalledWith('bo');
+      });
+
       it('a call handed over hangs the phone up: the last NOTIFY is not sent into an ended dialog', async () => {
         const { dialog, leg } = setup();
         const handing = deferred<{ accepted: true }>();
