@@ -355,6 +355,21 @@ describe('escalation (fake telephony, real Redis)', () => {
       await expectNothingLeft();
     });
 
+    it('escalation: as phones do it — hold, then transfer: the expert gets a customer who is no longer held', async () => {
+      await start();
+      await deskExpert();
+      const { call, customer, agentLeg } = await connectedCall();
+      agentLeg.phoneHold(true);
+      await eventually(() => expect(phone.controls.map((c) => [c.memberId, c.control])).toEqual([[agentLeg.memberId, 'mute'], [customer.memberId, 'hold']]));
+      expect(await agentLeg.pressTransfer('bo-desk')).toEqual({ accepted: true });
+      const expertLeg = (await dialTo('bo')).answer();
+      await eventually(() => expect(roomOf(call.id)).toEqual([customer, expertLeg]));
+      await eventually(async () => expect((await participants(call.id)).map((p) => [p.role, p.held])).toEqual([['customer', false], ['expert', false]]));
+      expect(phone.controls.at(-1)).toMatchObject({ memberId: customer.memberId, control: 'unhold' });
+      customer.remoteHangup();
+      await expectNothingLeft();
+    });
+
     it('escalation: a phone that hangs up as soon as its transfer is accepted still hands the customer over, not back to the queue', async () => {
       await start();
       await deskExpert();
