@@ -332,16 +332,16 @@ describe('escalation (fake telephony, real Redis)', () => {
   });
 
   describe("the agent's desk phone transfer button (a blind REFER to a desk user)", () => {
-    /** bo's desk phone registers as SIP user "bo-desk" and is reached at its contact. */
-    async function deskExpert() {
+    /** Ana talking with a customer; bo's desk phone registered as SIP user "bo-desk", reached at its contact. */
+    async function callWithDeskExpert() {
+      await start();
       await available(agent('ana'), expert('bo', { contacts: { desk: { user: 'bo-desk' } } }));
       await t.services.stores.registrationStore.save({ user: 'bo-desk', contact: 'sip:bo@desk.example.com', expiresSec: 600 });
+      return connectedCall();
     }
 
     it('escalation: to an expert\'s desk user — a blind hand-over: the agent leaves, the expert rings and gets the customer', async () => {
-      await start();
-      await deskExpert();
-      const { call, customer, agentLeg } = await connectedCall();
+      const { call, customer, agentLeg } = await callWithDeskExpert();
       expect(await agentLeg.pressTransfer('bo-desk')).toEqual({ accepted: true });
       await eventually(() => expect(agentLeg.hungUp).toBe(true));
       const expertLeg = (await dialTo('bo')).answer();
@@ -356,9 +356,7 @@ describe('escalation (fake telephony, real Redis)', () => {
     });
 
     it('escalation: as phones do it — hold, then transfer: the expert gets a customer who is no longer held', async () => {
-      await start();
-      await deskExpert();
-      const { call, customer, agentLeg } = await connectedCall();
+      const { call, customer, agentLeg } = await callWithDeskExpert();
       agentLeg.phoneHold(true);
       await eventually(() => expect(phone.controls.map((c) => [c.memberId, c.control])).toEqual([[agentLeg.memberId, 'mute'], [customer.memberId, 'hold']]));
       expect(await agentLeg.pressTransfer('bo-desk')).toEqual({ accepted: true });
@@ -371,9 +369,7 @@ describe('escalation (fake telephony, real Redis)', () => {
     });
 
     it('escalation: a phone that hangs up as soon as its transfer is accepted still hands the customer over, not back to the queue', async () => {
-      await start();
-      await deskExpert();
-      const { call, customer, agentLeg } = await connectedCall();
+      const { call, customer, agentLeg } = await callWithDeskExpert();
       const transferring = agentLeg.pressTransfer('bo-desk');
       agentLeg.remoteHangup();
       expect(await transferring).toEqual({ accepted: true });
@@ -388,11 +384,9 @@ describe('escalation (fake telephony, real Redis)', () => {
     });
 
     it('escalation: refused, the agent keeps the customer — an unknown user (404), an expert who is not free (486), an expert pressing it (403)', async () => {
-      await start();
-      await deskExpert();
+      const { call, customer, agentLeg } = await callWithDeskExpert();
       await available(expert('cy', { contacts: { desk: { user: 'cy-desk' } } }), agent('sam', { contacts: { desk: { user: 'sam-desk' } } }));
       await t.services.presence.set('cy', 'away', '', 'self');
-      const { call, customer, agentLeg } = await connectedCall();
       expect(await agentLeg.pressTransfer('nobody')).toEqual({ accepted: false, status: 404, reason: 'Not Found' });
       // A colleague, but no expert: hand-overs go to experts.
       expect(await agentLeg.pressTransfer('sam-desk')).toMatchObject({ accepted: false, status: 404 });
