@@ -25,6 +25,7 @@ import { RegistrationStore } from './store/registration-store';
 import { CallCommands } from './services/calls/call-commands';
 import { ConferenceControl } from './services/calls/conference-control';
 import { DeskPhoneTransfers } from './services/escalations/desk-phone-transfers';
+import { endEscalationsOfLostCall } from './services/escalations/ended-with-call';
 import { CaseLinks } from './services/escalations/case-links';
 import { CaseService } from './services/escalations/case-service';
 import { EscalationRuns } from './services/escalations/escalation-runs';
@@ -142,6 +143,7 @@ export async function composeServices(config: Config, conn: Connections, log: Lo
           events,
           contacts: new ContactResolver(registrationStore, config.calls.pstnGateway),
           instances,
+          afterLostCall: (callId) => endEscalationsOfLostCall({ escalations: escalationStore, events }, callId),
           log,
         },
         { ...config.calls, claimLeaseSec: config.presence.claimLeaseSec, instanceId: config.instanceId },

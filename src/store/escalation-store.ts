@@ -9,10 +9,12 @@ const IDEMPOTENCY_SEC = 24 * 60 * 60;
 
 /**
  * Escalation records (written only by the instance that owns the call), the
- * one-active-escalation-per-call slot, and Idempotency-Key memory.
+ * escalations of each call, the one-active-escalation-per-call slot, and
+ * Idempotency-Key memory.
  */
 export class EscalationStore {
   private readonly escalationKey: (id: string) => string;
+  private readonly ofCallKey: (callId: string) => string;
   private readonly slotKey: (callId: string) => string;
   private readonly idempotencyKey: (scope: string, key: string) => string;
   private readonly scripts: LuaScripts;
@@ -22,6 +24,7 @@ export class EscalationStore {
     prefix: string,
   ) {
     this.escalationKey = (id) => `${prefix}escalation:${id}`;
+    this.ofCallKey = (callId) => `${prefix}call-escalations:${callId}`;
     // lua/escalation-slot-free.lua builds this name too.
     this.slotKey = (callId) => `${prefix}call:${callId}:escalation`;
     this.idempotencyKey = (scope, key) => `${prefix}idempotency:${scope}:${key}`;
@@ -29,7 +32,21 @@ export class EscalationStore {
   }
 
   async save(escalation: Escalation): Promise<void> {
-    await this.redis.set(this.escalationKey(escalation.id), JSON.stringify(escalation), 'EX', KEEP_SEC);
+    const ofCall = this.ofCallKey(escalation.callId);
+    await this.redis
+      .multi()
+      .set(this.escalationKey(escalation.id), JSON.stringify(escalation), 'EX', KEEP_SEC)
+      .sadd(ofCall, escalation.id)
+      .expire(ofCall, KEEP_SEC)
+      .exec();
+  }
+
+  /** Every escalation of a call still kept, in no particular order. */
+  async ofCall(callId: string): Promise<Escalation[]> {
+    const ids = await this.redis.smembers(this.ofCallKey(callId));
+    if (ids.length === 0) return [];
+    const docs = await this.redis.mget(ids.map(this.escalationKey));
+    return docs.flatMap((doc) => (doc ? [JSON.parse(doc) as Escalation] : []));
   }
 
   async get(id: string): Promise<Escalation | undefined> {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Escalation } from '../../src/domain/escalation';
 import type { LoggedEvent } from '../../src/domain/events';
 import { personInputSchema, type PersonInput } from '../../src/domain/person';
 import { MISSED_OFFERS } from '../../src/services/presence-service';
@@ -106,6 +107,22 @@ describe('call engine (fake telephony, real Redis)', () => {
     const young = { ...other(mine.owner), createdAt: new Date().toISOString() };
     await t.services.calls.saveQueued(crashed, Date.now());
     for (const call of [restarted, running, young]) await t.services.calls.save(call);
+    // The crashed call had an expert in the room, after an escalation that failed earlier.
+    const escalation = (id: string, state: Escalation['state']): Escalation => ({
+      id,
+      callId: crashed.id,
+      mode: 'conference',
+      state,
+      target: { expertId: 'bo' },
+      caseId: randomUUID(),
+      requestedBy: 'ana',
+      attempts: [],
+      ringTimeoutSec: 20,
+      createdAt: crashed.createdAt,
+      deadlineAt: crashed.createdAt,
+    });
+    const [joined, failed] = [escalation(randomUUID(), 'joined'), escalation(randomUUID(), 'failed')];
+    for (const e of [joined, failed]) await t.services.stores.escalationStore.save(e);
     await t.services.stores.instances.beat('running-instance', 30);
     // This instance beats from its start.
     expect(await t.services.stores.instances.alive([mine.owner, 'crashed-instance'])).toEqual(new Set([mine.owner]));
@@ -120,6 +137,11 @@ describe('call engine (fake telephony, real Redis)', () => {
     const byId = (a: { callId: string }, b: { callId: string }) => a.callId.localeCompare(b.callId);
     expect(ended.sort(byId)).toEqual([crashed, restarted].map((c) => ({ callId: c.id, reason: 'owner_lost', durationMs: expect.any(Number) })).sort(byId));
     expect(ended.every((e) => e.durationMs >= 60_000)).toBe(true);
+    // Its escalation still under way is ended once; the finished one is left as it was.
+    expect(await t.services.stores.escalationStore.get(joined.id)).toMatchObject({ state: 'ended', reason: 'call_ended' });
+    expect(await t.services.stores.escalationStore.get(failed.id)).toEqual(failed);
+    const escalationsEnded = (await t.services.events.since('0')).filter((e) => e.type === 'escalation.ended');
+    expect(escalationsEnded.map((e) => e.data)).toEqual([{ escalationId: joined.id, callId: crashed.id, reason: 'call_ended' }]);
 
     for (const call of [running, young]) await t.services.calls.remove(call.id);
     inbound.answered!.remoteHangup();

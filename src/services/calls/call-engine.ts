@@ -13,6 +13,8 @@ import { StaffLegs, type StaffLegDeps } from './staff-legs';
 export interface CallEngineDeps extends StaffLegDeps {
   calls: CallStore;
   instances: InstanceStore;
+  /** What else a lost call left unfinished (its escalations), for the instance that removed it. */
+  afterLostCall?: (callId: string) => Promise<void>;
 }
 
 type CallSettings = Config['calls'] & { claimLeaseSec: number; instanceId: string };
@@ -192,6 +194,7 @@ export class CallEngine {
           : !alive.has(call.owner);
       if (!lost || !(await this.deps.calls.removeLost(call.id))) continue;
       this.deps.log.warn({ callId: call.id, owner: call.owner }, 'removed a call whose instance is gone');
+      await this.deps.afterLostCall?.(call.id);
       await this.deps.events.append('call.ended', { callId: call.id, reason: 'owner_lost', durationMs: Date.now() - Date.parse(call.createdAt) });
     }
   }

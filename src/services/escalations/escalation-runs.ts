@@ -4,6 +4,7 @@ import type { Case } from '../../domain/case';
 import type { Escalation } from '../../domain/escalation';
 import type { Claim } from '../../store/claim-store';
 import { BackgroundWork } from '../background-work';
+import { endWithCall } from './ended-with-call';
 import { EscalationRun, type EscalationRunDeps } from './escalation-run';
 
 /** The escalations running on this instance (those of the calls it owns). */
@@ -26,11 +27,7 @@ export class EscalationRuns {
     if (!escalation || !session || session.ended || !caseRecord) {
       // The call ended between the request and now: nothing to hunt for.
       await this.deps.claims.releaseQuietly(claim.claimId);
-      if (escalation) {
-        await this.deps.escalations.freeSlot(escalation.callId, escalation.id);
-        await this.deps.escalations.save({ ...escalation, state: 'ended', reason: 'call_ended', endedAt: new Date().toISOString() });
-        await this.deps.events.append('escalation.ended', { escalationId, callId: escalation.callId, reason: 'call_ended' });
-      }
+      if (escalation) await endWithCall(this.deps, escalation);
       throw new NotFoundError('call', escalation?.callId ?? escalationId);
     }
     const run = new EscalationRun(escalation, session, caseRecord, this.deps, this.background, (r) => this.runs.delete(r.id));
