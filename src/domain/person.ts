@@ -28,11 +28,11 @@ export const contactUriSchema = z
   .max(256)
   .regex(/^(sips?:[^\s<>"]+@[^\s<>"]+|tel:\+?[0-9*#-]{2,32})$/, 'a sip:user@host or tel:+number URI');
 
+/** The user part a desk phone registers (and is transferred to) with. */
+export const sipUserSchema = z.string().regex(/^[A-Za-z0-9._+-]{1,64}$/, 'a SIP user name');
+
 /** Either a URI dialled as given, or a user who registers with this service. */
-export const contactSchema = z.union([
-  z.object({ uri: contactUriSchema }).strict(),
-  z.object({ user: z.string().regex(/^[A-Za-z0-9._+-]{1,64}$/, 'a SIP user name') }).strict(),
-]);
+export const contactSchema = z.union([z.object({ uri: contactUriSchema }).strict(), z.object({ user: sipUserSchema }).strict()]);
 export type Contact = z.infer<typeof contactSchema>;
 
 export const contactsSchema = z

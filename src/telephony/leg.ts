@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { sipUserSchema } from '../domain/person';
 import type { Leg, TransferOutcome } from '../services/ports/telephony';
 import { DeadlineError, withDeadline } from './deadline';
 import type { Dialog, Endpoint, SipHeaders, SipRequest, SipResponse } from './drachtio-api';
@@ -148,7 +149,8 @@ export class SipLeg implements Leg {
   private async transfer(req: SipRequest, res: SipResponse): Promise<void> {
     const log = this.log.child({ legId: this.id });
     const referTo = req.get('Refer-To') ?? '';
-    const target = /replaces/i.test(referTo) ? undefined : userOf(referTo.replace(/^[^<]*<|>.*$/g, ''));
+    const user = sipUserSchema.safeParse(userOf(referTo.replace(/^[^<]*<|>.*$/g, '')));
+    const target = /replaces/i.test(referTo) || !user.success ? undefined : user.data;
     const handler = this.transferHandler;
     if (!handler || !target) {
       log.info({ referTo }, "refused the phone's transfer (REFER): not a blind transfer we can hand over");

@@ -214,7 +214,7 @@ describe('SipLeg', () => {
         expect(dialog.destroy).toHaveBeenCalledTimes(1);
       });
 
-      it('without a handler, or for an attended transfer (Replaces), the phone gets 501 and keeps the call', async () => {
+      it('without a handler, for an attended transfer (Replaces) or an odd user, the phone gets 501 and keeps the call', async () => {
         const { endpoint, dialog, leg } = setup();
         const ended = jest.fn();
         leg.onEnded(ended);
@@ -224,6 +224,9 @@ describe('SipLeg', () => {
         const attended = dialog.remoteRequest('refer', '', refer('<sip:bo@pbx.example?Replaces=abc%3Bto-tag%3D1%3Bfrom-tag%3D2>'));
         await flush();
         expect(attended).toHaveBeenCalledWith(501, 'Transfer From The Console');
+        // Nor a user that is no SIP user name a desk phone could have.
+        const odd = dialog.remoteRequest('refer', '', refer('<sip:bo%3Bx@pbx.example>'));
+        expect(odd).toHaveBeenCalledWith(501, 'Transfer From The Console');
         expect(handler).not.toHaveBeenCalled();
         expect(dialog.request).not.toHaveBeenCalled();
         expect(ended).not.toHaveBeenCalled();
