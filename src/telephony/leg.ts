@@ -21,6 +21,9 @@ export const DEFAULT_LEG_TIMINGS: LegTimings = { joinMs: 5000, teardownMs: 3000,
 
 type EndedBy = 'remote' | 'media';
 
+/** The last NOTIFY of a transfer ends the phone's subscription to it (RFC 3515). */
+const TRANSFER_OVER = 'terminated;reason=noresource';
+
 /**
  * A call (the SIP dialog with a phone) bridged to a FreeSWITCH endpoint. It
  * ends once, whichever side goes first: the phone's BYE, FreeSWITCH dropping
@@ -33,6 +36,7 @@ export class SipLeg implements Leg {
   private readonly holdListeners: ((held: boolean) => void)[] = [];
   private phoneHolds = false;
   private transferHandler?: (target: string) => Promise<TransferOutcome>;
+  private transferUnderWay = false;
   private readonly endWaiters = new Set<() => void>();
   private dialogGone = false;
   private endpointGone = false;
@@ -121,6 +125,13 @@ export class SipLeg implements Leg {
   }
 
   hangup(): Promise<void> {
+    if (!this.endedBy && this.transferUnderWay) {
+      // Our hang-up while the phone's transfer is under way is the hand-over
+      // taking the call from it: the phone hears that it went (200) before our BYE.
+      this.transferUnderWay = false;
+      const told = this.notifyTransfer('200 OK', TRANSFER_OVER, this.log.child({ legId: this.id }));
+      this.teardown ??= told.then(() => this.releaseBoth());
+    }
     this.endedBy ??= 'local';
     return this.tearDown();
   }
@@ -158,25 +169,30 @@ export class SipLeg implements Leg {
       return;
     }
     res.send(202);
+    this.transferUnderWay = true;
     // Handed over at once: a phone may hang up as soon as it has the 202.
     const handing = handler(target).catch((err: unknown): TransferOutcome => {
       log.error({ err, target }, 'the transfer failed');
       return { accepted: false, status: 500, reason: 'Server Internal Error' };
     });
-    await this.notifyTransfer('100 Trying', 'active;expires=60', log);
+    if (!this.endedBy) await this.notifyTransfer('100 Trying', 'active;expires=60', log);
     const outcome = await handing;
     log.info({ target, outcome }, "the phone's transfer");
-    await this.notifyTransfer(outcome.accepted ? '200 OK' : `${outcome.status} ${outcome.reason}`, 'terminated;reason=noresource', log);
+    // Told already when the hand-over hung the phone up (hangup()).
+    if (!this.transferUnderWay || this.endedBy) return;
+    this.transferUnderWay = false;
+    await this.notifyTransfer(outcome.accepted ? '200 OK' : `${outcome.status} ${outcome.reason}`, TRANSFER_OVER, log);
   }
 
+  /** A NOTIFY the phone never answers must not hold up the hang-up behind it. */
   private async notifyTransfer(status: string, subscription: string, log: Logger): Promise<void> {
-    if (this.endedBy) return;
     try {
-      await this.dialog.request({
+      const notify = this.dialog.request({
         method: 'NOTIFY',
         headers: { Event: 'refer', 'Subscription-State': subscription, 'Content-Type': 'message/sipfrag;version=2.0' },
         body: `SIP/2.0 ${status}\r\n`,
       });
+      await withDeadline(notify, this.timings.teardownMs, () => new DeadlineError('NOTIFY', this.timings.teardownMs));
     } catch (err) {
       // The phone may have hung up already, as it does once a transfer is under way.
       log.debug({ err }, 'could not tell the phone how its transfer went');

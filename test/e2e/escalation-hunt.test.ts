@@ -53,8 +53,9 @@ describeLive('escalation hunts on the live stack', () => {
 
     await anaPhone.calls.waitForOutcome(/^answered /, 5000);
     const call = await live.callOf(number, (c) => c.state === 'connected');
-    // After its hold and resume the phone presses transfer: accepted, and the call leaves it.
+    // After its hold and resume the phone presses transfer: accepted, told it went (200), and the call leaves it.
     await anaPhone.calls.waitForOutcome(/^refer_answered 202 /, 10_000);
+    await anaPhone.calls.waitForOutcome(/^transfer_notified 200 /, 5000);
     await anaPhone.calls.waitForOutcome(/^remote_bye /, 5000);
     await boPhone.calls.waitForOutcome(/^answered /, 8000);
     const members = await live.roomHolds(call.room, [number, bo.user]);

@@ -201,7 +201,7 @@ describe('SipLeg', () => {
         expect(handler).toHaveBeenCalledWith('bo');
       });
 
-      it('a call handed over hangs the phone up: the last NOTIFY is not sent into an ended dialog', async () => {
+      it('a call handed over hangs the phone up: the phone hears 200 before the BYE, and no NOTIFY after it', async () => {
         const { dialog, leg } = setup();
         const handing = deferred<{ accepted: true }>();
         leg.onTransferRequest(() => handing.promise);
@@ -210,7 +210,20 @@ describe('SipLeg', () => {
         await leg.hangup();
         handing.resolve({ accepted: true });
         await flush();
-        expect(notified(dialog)).toEqual([['active;expires=60', 'SIP/2.0 100 Trying\r\n']]);
+        expect(notified(dialog)).toEqual([
+          ['active;expires=60', 'SIP/2.0 100 Trying\r\n'],
+          ['terminated;reason=noresource', 'SIP/2.0 200 OK\r\n'],
+        ]);
+        expect(dialog.destroy).toHaveBeenCalledTimes(1);
+        expect(dialog.request.mock.invocationCallOrder[1]).toBeLessThan(dialog.destroy.mock.invocationCallOrder[0] as number);
+      });
+
+      it('a NOTIFY the phone never answers holds up the hang-up for a teardown deadline at most', async () => {
+        const { dialog, leg } = setup();
+        dialog.request.mockReturnValue(new Promise(() => undefined));
+        leg.onTransferRequest(() => new Promise(() => undefined));
+        dialog.remoteRequest('refer', '', refer('<sip:bo@pbx.example>'));
+        await leg.hangup();
         expect(dialog.destroy).toHaveBeenCalledTimes(1);
       });
 
