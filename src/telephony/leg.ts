@@ -159,7 +159,8 @@ export class SipLeg implements Leg {
    */
   private async transfer(req: SipRequest, res: SipResponse): Promise<void> {
     const log = this.log.child({ legId: this.id });
-    const referTo = req.get('Refer-To') ?? '';
+    // Or its compact form (RFC 3515), which srf's parser does not expand.
+    const referTo = req.get('Refer-To') ?? req.get('r') ?? '';
     const user = sipUserSchema.safeParse(userOf(referTo.replace(/^[^<]*<|>.*$/g, '')));
     const target = /replaces/i.test(referTo) || !user.success ? undefined : user.data;
     const handler = this.transferHandler;

@@ -180,6 +180,14 @@ describe('SipLeg', () => {
         expect(dialog.request.mock.calls[0]?.[0]).toMatchObject({ method: 'NOTIFY', headers: { Event: 'refer', 'Content-Type': 'message/sipfrag;version=2.0' } });
       });
 
+      it("reads the Refer-To header's compact form (r)", async () => {
+        const { dialog, leg } = setup();
+        const handler = jest.fn(async () => ({ accepted: true as const }));
+        leg.onTransferRequest(handler);
+        expect(dialog.remoteRequest('refer', '', { r: '<sip:bo@pbx.example>' })).toHaveBeenCalledWith(202);
+        expect(handler).toHaveBeenCalledWith('bo');
+      });
+
       it("a transfer the handler refuses is told to the phone with the handler's status; it keeps the call", async () => {
         const { dialog, leg } = setup();
         const ended = jest.fn();
