@@ -2,6 +2,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { LoggedEvent } from '../../domain/events';
 import type { PresenceState } from '../../domain/presence';
 import type { HealthProbe } from '../ports/health';
+import type { SettledOutcome } from '../webhooks/webhook-sender';
 
 /** Where the gauges read from, on each scrape. */
 export interface MetricsSources {
@@ -101,7 +102,7 @@ export class ServiceMetrics {
   }
 
   /** Counts one event's delivery to one webhook URL, once it is settled. */
-  webhookSettled(outcome: 'delivered' | 'refused' | 'dropped'): void {
+  webhookSettled(outcome: SettledOutcome): void {
     this.webhooks.inc({ outcome });
   }
 

@@ -4,7 +4,7 @@ import { type WebhookCursors, webhookUrlId } from '../../store/webhook-cursors';
 import { BackgroundWork } from '../background-work';
 import { OnePassAtATime } from '../one-pass-at-a-time';
 import type { EventFeed } from '../ports/event-feed';
-import type { DeliveryOutcome, WebhookSender } from './webhook-sender';
+import type { DeliveryOutcome, SettledOutcome, WebhookSender } from './webhook-sender';
 
 /** Adds to an event's webhook body what a CRM needs beyond the event (the case, for an offer). */
 export type WebhookExtras = (event: LoggedEvent) => Promise<Record<string, unknown>>;
@@ -20,7 +20,7 @@ export interface WebhookDeliveryOptions {
   /** New events wake the delivery this much later, so a burst of them takes one pass. */
   wakeDelayMs?: number;
   /** Told of each event's delivery once it is settled (metrics). */
-  onSettled?: (outcome: Exclude<DeliveryOutcome, 'stopped'>) => void;
+  onSettled?: (outcome: SettledOutcome) => void;
 }
 
 /**

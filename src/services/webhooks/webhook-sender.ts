@@ -30,6 +30,8 @@ const LOG_AWAY_AT = 10;
 
 /** How one event's delivery to one URL ended. */
 export type DeliveryOutcome = 'delivered' | 'refused' | 'dropped' | 'stopped';
+/** A delivery that ended for good: not one stopped with the service. */
+export type SettledOutcome = Exclude<DeliveryOutcome, 'stopped'>;
 
 /**
  * Posts one event to one URL: signed, retried with exponential backoff. A
