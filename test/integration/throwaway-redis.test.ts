@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
-import { connect } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { promisify } from 'node:util';
 import { eventually } from '../support/eventually';
-import { ping } from '../support/redis-server';
+import { ping, startRedisOn } from '../support/redis-server';
 
 // The harness's own redis-server, as jest leaves it when a global setup throws:
 // its starter exits and no teardown runs.
@@ -34,4 +34,14 @@ describe('the test harness redis-server', () => {
       if (await ping(port)) await shutdown(port);
     }
   }, 20_000);
+
+  it('is told at once when its port is taken meanwhile, so the harness tries another', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      await expect(startRedisOn((taken.address() as { port: number }).port)).resolves.toBe('exited');
+    } finally {
+      taken.close();
+    }
+  });
 });
