@@ -37,13 +37,32 @@ const readOrEmpty = (file: string) => {
   }
 };
 
-/**
- * The one process on this host whose command is `name` (e.g. FreeSWITCH when
- * the stack runs here), or undefined when there is none or more than one.
- */
-export function onlyProcessNamed(name: string): number | undefined {
-  const pids = fs.readdirSync('/proc').filter((entry) => /^\d+$/.test(entry) && readOrEmpty(`/proc/${entry}/comm`).trim() === name);
-  return pids.length === 1 ? Number(pids[0]) : undefined;
+/** CPU time so far of each process on this host whose command is `name`, by pid. */
+export function processesNamedCpuMs(name: string): Map<number, number> {
+  const cpu = new Map<number, number>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || readOrEmpty(`/proc/${entry}/comm`).trim() !== name) continue;
+    try {
+      cpu.set(Number(entry), processCpuMs(Number(entry)));
+    } catch {
+      // it ended meanwhile
+    }
+  }
+  return cpu;
+}
+
+/** What the processes of `after` used since `before`, counting those started since in full. */
+export function cpuSinceMs(before: Map<number, number>, after: Map<number, number>): number {
+  let sum = 0;
+  for (const [pid, ms] of after) sum += ms - (before.get(pid) ?? 0);
+  return sum;
+}
+
+/** CPU time so far of this process's children that have ended, in ms (Linux counts them once waited for). */
+export function endedChildrenCpuMs(): number {
+  // cutime and cstime are the 16th and 17th fields, the 14th and 15th after the ")".
+  const fields = fs.readFileSync('/proc/self/stat', 'utf8').split(')').pop()?.trim().split(' ') ?? [];
+  return (Number(fields[13]) + Number(fields[14])) * TICK_MS;
 }
 
 /**

@@ -6,10 +6,10 @@
 // with failed calls, the service's peak RSS and CPU time per call, next to a
 // baseline measured in the same run: FreeSWITCH `api status` over the event
 // socket. It also prints how long the service's event loop waited for a core,
-// how busy the whole host was during the calls (and FreeSWITCH's part of it,
-// when it runs here), and the CPU time the hypervisor stole meanwhile: the
-// stack shares the host's cores, and on a shared virtual machine the
-// latencies swing with these (cpu-time.ts).
+// how busy the whole host was during the calls and for whom (FreeSWITCH, the
+// phones, drachtio and Redis when they run here), and the CPU time the
+// hypervisor stole meanwhile: the stack shares the host's cores, and on a
+// shared virtual machine the latencies swing with these (cpu-time.ts).
 // Phone times are sipp's own message time stamps; the room's, FreeSWITCH's
 // add-member event time stamp, whose lag behind our clock is measured first
 // and printed (freeswitch-clock.ts). (c') takes the time this process
@@ -36,7 +36,7 @@ import { E2E_SETTINGS } from '../test/e2e/support/live-service';
 import { liveStackFromEnv, stackSettings, unreachableParts } from '../test/e2e/support/live-stack';
 import { SippPhone, stopAllPhones } from '../test/e2e/support/sipp-phone';
 import { PHONE_AUDIOS, type PhoneAudio } from '../test/e2e/support/tone-pcap';
-import { hostCpuMs, mainThreadWaitMs, onlyProcessNamed, processCpuMs } from './cpu-time';
+import { cpuSinceMs, endedChildrenCpuMs, hostCpuMs, mainThreadWaitMs, processCpuMs, processesNamedCpuMs } from './cpu-time';
 import { measureClockLag } from './freeswitch-clock';
 import { percentile } from './stats';
 
@@ -48,6 +48,14 @@ if (!PHONE_AUDIOS.includes(PHONE_AUDIO)) throw new Error(`BENCH_PHONE_AUDIO must
 const OUT = path.resolve(__dirname, '../test-output/bench');
 const TOKEN = 'bench-admin-token-000000000';
 const now = () => performance.timeOrigin + performance.now();
+// The host's other busy processes during the calls, when they run here: the stack's parts and the phones.
+const OTHERS = [
+  ['freeswitch', 'FreeSWITCH'],
+  ['sipp', 'the sipp phones'],
+  ['drachtio', 'drachtio'],
+  ['redis-server', 'redis-server'],
+] as const;
+const othersCpuMs = () => new Map(OTHERS.map(([name]) => [name, processesNamedCpuMs(name)]));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function freeTcpPort(): Promise<number> {
@@ -242,12 +250,13 @@ async function main() {
       await sleep(2000);
     }
     const numbers = byTag('98', CALLS);
-    // FreeSWITCH's share, when it runs on this host.
-    const freeswitchPid = ['127.0.0.1', 'localhost', '::1'].includes(stack.freeswitch.host) ? onlyProcessNamed('freeswitch') : undefined;
     const cpuBefore = {
       service: processCpuMs(child.pid as number),
       serviceWait: mainThreadWaitMs(child.pid as number),
-      freeswitch: freeswitchPid === undefined ? 0 : processCpuMs(freeswitchPid),
+      others: othersCpuMs(),
+      // The customers' sipp is this process's child and ends before the calls are measured.
+      endedChildren: endedChildrenCpuMs(),
+      bench: process.cpuUsage(),
       host: hostCpuMs(),
       at: now(),
     };
@@ -256,7 +265,14 @@ async function main() {
     await sleep(500);
     const rssMb = peakRssMb(child.pid as number);
     const serviceCpuMs = processCpuMs(child.pid as number) - cpuBefore.service;
-    const freeswitchCpuMs = freeswitchPid === undefined ? undefined : processCpuMs(freeswitchPid) - cpuBefore.freeswitch;
+    const othersAfter = othersCpuMs();
+    const shares = OTHERS.filter(([name]) => (othersAfter.get(name)?.size ?? 0) > 0).map(([name, label]): { label: string; ms: number } => {
+      let ms = cpuSinceMs(cpuBefore.others.get(name) ?? new Map(), othersAfter.get(name) ?? new Map());
+      if (name === 'sipp') ms += endedChildrenCpuMs() - cpuBefore.endedChildren;
+      return { label, ms };
+    });
+    const benchCpu = process.cpuUsage(cpuBefore.bench);
+    shares.push({ label: 'the service', ms: serviceCpuMs }, { label: 'this bench', ms: (benchCpu.user + benchCpu.system) / 1000 });
     const serviceWaitAfter = mainThreadWaitMs(child.pid as number);
     const serviceWaitMs = serviceWaitAfter === undefined || cpuBefore.serviceWait === undefined ? undefined : serviceWaitAfter - cpuBefore.serviceWait;
     const hostCpu = hostCpuMs();
@@ -319,9 +335,14 @@ async function main() {
     for (const line of [...failed, ...escalationFailures].slice(0, 10)) console.log(`  ${line}`);
     const waited = serviceWaitMs === undefined ? '' : `; its event loop waited ${(serviceWaitMs / CALLS).toFixed(1)} ms per call for a core`;
     console.log(`service peak RSS: ${rssMb.toFixed(1)} MB; service CPU ${(serviceCpuMs / CALLS).toFixed(1)} ms per call${waited}`);
-    const freeswitchShare = freeswitchCpuMs === undefined ? '' : `; FreeSWITCH ${(freeswitchCpuMs / 1000).toFixed(1)} s of it`;
+    // Not summed up against the host's figure: Linux samples that one per clock
+    // tick and the processes' more exactly; the two differed by up to 6% here.
+    const byProcess = shares
+      .sort((x, y) => y.ms - x.ms)
+      .map((share) => `${share.label} ${(share.ms / 1000).toFixed(1)} s`)
+      .join(', ');
     console.log(
-      `this host's CPU during the calls: busy ${((100 * hostBusyMs) / (callsMs * cores)).toFixed(0)}% of ${cores} cores (${(hostBusyMs / 1000).toFixed(1)} s in ${(callsMs / 1000).toFixed(1)} s, every process${freeswitchShare}); stolen by its hypervisor ${stolenMs} ms`,
+      `this host's CPU during the calls: busy ${((100 * hostBusyMs) / (callsMs * cores)).toFixed(0)}% of ${cores} cores (${(hostBusyMs / 1000).toFixed(1)} s in ${(callsMs / 1000).toFixed(1)} s, every process; by process: ${byProcess}); stolen by its hypervisor ${stolenMs} ms`,
     );
     console.log(
       `FreeSWITCH's event stamps ran up to ${clockLag.maxBehindMs.toFixed(1)} ms behind our clock (±${(clockLag.roundTripP50Ms / 2).toFixed(1)} ms): (c) may read low by that much${clockLag.maxBehindMs > 5 ? ' — is 1ms-timer set in switch.conf?' : ''}`,
