@@ -25,7 +25,7 @@ export class RegistrationService implements RegistrarHandlers {
     if (found) await this.presence.trySystem(found.person.id, 'available', 'desk phone registered', ['offline']);
   }
 
-  async onUnregister(user: string, contact: string): Promise<void> {
+  async onUnregister(user: string, contact?: string): Promise<void> {
     if (await this.registrations.remove(user, contact)) await this.goOffline(user, 'desk phone unregistered');
   }
 

@@ -22,6 +22,7 @@ export class RegistrationStore {
       .multi()
       .hset(this.key(registration.user), {
         contact: registration.contact,
+        phoneContact: registration.phoneContact ?? '',
         expiresMs,
         userAgent: registration.userAgent ?? '',
       })
@@ -34,9 +35,9 @@ export class RegistrationStore {
     return currentContact({ contact: contact ?? '', expiresMs: Number(expiresMs) }, nowMs);
   }
 
-  /** Removes the registration if it is (still) this contact, or any when none is given. */
+  /** Removes the registration if it is (still) this contact, as dialled or as the phone registered it; any when none is given. */
   async remove(user: string, contact?: string): Promise<boolean> {
-    if (contact && (await this.redis.hget(this.key(user), 'contact')) !== contact) return false;
+    if (contact && !(await this.redis.hmget(this.key(user), 'contact', 'phoneContact')).includes(contact)) return false;
     await this.redis.multi().del(this.key(user)).zrem(this.expiriesKey, user).exec();
     return true;
   }

@@ -21,6 +21,8 @@ export interface SipMessage {
   readonly callId: string;
   get(name: string): string | undefined;
   has(name: string): boolean;
+  /** Adds a header (before it is read; e.g. a default). */
+  set(name: string, value: string): void;
   getParsedHeader(name: 'From' | 'To'): NameAddr;
   getParsedHeader(name: 'Contact'): NameAddr[];
 }
@@ -45,6 +47,11 @@ export interface SipRequest extends SipMessage {
   readonly uri: string;
   /** Set by srf when a CANCEL for this INVITE arrived. */
   canceled?: boolean;
+  /** Where the request came from, as drachtio-server saw it. */
+  readonly source_address: string;
+  readonly source_port: number;
+  /** "udp", "tcp", "tls", "ws" … */
+  readonly protocol: string;
   registration?: ParsedRegistration;
   authorization?: ParsedAuthorization;
   /** A CANCEL for this (received) INVITE arrived. */

@@ -19,7 +19,7 @@ import { SipInboundCall } from './inbound-call';
 import { DEFAULT_MEDIA_TIMINGS, type MediaChannels, MediaServerPool, type MediaServerTimings } from './media-servers';
 import { controlMember, DEFAULT_HOLD_MUSIC, playToMember } from './member-control';
 import { DEFAULT_DIAL_TIMINGS, type DialTimings, failedDial, SipOutboundDial } from './outbound-dial';
-import { registrarHandler } from './registrar';
+import { defaultExpires, registrarHandler } from './registrar';
 import { Signalling } from './signalling';
 
 export interface TelephonyOptions {
@@ -84,6 +84,7 @@ export class DrachtioTelephony implements Telephony {
     if (this.registrarServed) throw new Error('serveRegistrar may be called once');
     this.registrarServed = true;
     this.srf.use('register', [
+      defaultExpires,
       ...registrarMiddleware((user) => handlers.passwordFor(user)),
       registrarHandler(handlers, this.log.child({ registrar: true })),
     ]);

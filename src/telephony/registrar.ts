@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Registration, RegistrarHandlers } from '../services/ports/telephony';
 import type { ParsedRegistration, SipMiddleware, SipRequest, SipResponse } from './drachtio-api';
 import { errorText } from './errors';
+import { reachableContact, type SipSource } from './nat-contact';
 import { userOf } from './sip-uri';
 
 /** Registrations longer than this are shortened; the phone re-registers sooner. */
@@ -9,31 +10,49 @@ export const MAX_EXPIRES_SEC = 3600;
 
 export type RegistrarDecision =
   | { kind: 'register'; registration: Registration }
-  | { kind: 'unregister'; user: string; contacts: string[] }
+  /** '*': the wildcard (Contact: *), every contact of the user. */
+  | { kind: 'unregister'; user: string; contacts: string[] | '*' }
   | { kind: 'refuse'; status: number; reason: string };
+
+export interface RegisterRequest {
+  registration: ParsedRegistration | undefined;
+  /** Who passed digest authentication. */
+  authenticatedUser: string | undefined;
+  userAgent?: string;
+  source?: SipSource;
+}
 
 /**
  * What to do with an authenticated REGISTER. The digest middleware checks the
  * password of whichever user authenticated, so the AOR's user must be that user:
  * otherwise anyone with an account could take over someone else's calls.
  */
-export function decideRegistration(
-  registration: ParsedRegistration | undefined,
-  authenticatedUser: string | undefined,
-  userAgent?: string,
-): RegistrarDecision {
+export function decideRegistration({ registration, authenticatedUser, userAgent, source }: RegisterRequest): RegistrarDecision {
   if (!registration) return { kind: 'refuse', status: 400, reason: 'Bad Request' };
   const user = userOf(registration.aor);
   if (!user) return { kind: 'refuse', status: 400, reason: 'No user in the To header' };
   if (user !== authenticatedUser) return { kind: 'refuse', status: 403, reason: 'Forbidden' };
   const contacts = registration.contact.map((contact) => contact.uri).filter(Boolean);
-  if (registration.type === 'unregister') return { kind: 'unregister', user, contacts };
+  if (registration.type === 'unregister') return { kind: 'unregister', user, contacts: contacts.includes('*') ? '*' : contacts };
   const contact = contacts[0];
   if (!contact || contact === '*') return { kind: 'refuse', status: 400, reason: 'Bad Contact' };
-  const result: Registration = { user, contact, expiresSec: Math.min(registration.expires, MAX_EXPIRES_SEC) };
+  const reachable = reachableContact(contact, source);
+  const result: Registration = { user, contact: reachable, expiresSec: Math.min(registration.expires, MAX_EXPIRES_SEC) };
+  if (reachable !== contact) result.phoneContact = contact;
   if (userAgent) result.userAgent = userAgent;
   return { kind: 'register', registration: result };
 }
+
+/**
+ * In front of drachtio's REGISTER parser, which refuses (400) a REGISTER that
+ * names no expiry. Such a phone leaves the choice to the registrar (RFC 3261
+ * 10.2.1.1): it gets the longest we allow.
+ */
+export const defaultExpires: SipMiddleware = (req, _res, next) => {
+  const contactExpires = req.has('Contact') && req.getParsedHeader('Contact').some((contact) => contact.params?.expires != null);
+  if (!req.has('Expires') && !contactExpires) req.set('Expires', String(MAX_EXPIRES_SEC));
+  next();
+};
 
 /** The last middleware of the REGISTER chain: after the parser and digest authentication. */
 export function registrarHandler(handlers: RegistrarHandlers, log: Logger): SipMiddleware {
@@ -43,23 +62,31 @@ export function registrarHandler(handlers: RegistrarHandlers, log: Logger): SipM
 }
 
 async function handleRegister(req: SipRequest, res: SipResponse, handlers: RegistrarHandlers, log: Logger): Promise<void> {
-  const decision = decideRegistration(req.registration, req.authorization?.username, req.get('User-Agent'));
   try {
+    const decision = decideRegistration({
+      registration: req.registration,
+      authenticatedUser: req.authorization?.username,
+      userAgent: req.get('User-Agent'),
+      source: { address: req.source_address, port: req.source_port, protocol: req.protocol },
+    });
     switch (decision.kind) {
       case 'refuse':
         log.info({ status: decision.status, user: req.authorization?.username }, 'REGISTER refused');
         res.send(decision.status, decision.reason);
         return;
       case 'unregister':
-        for (const contact of decision.contacts) await handlers.onUnregister(decision.user, contact);
+        if (decision.contacts === '*') await handlers.onUnregister(decision.user);
+        else for (const contact of decision.contacts) await handlers.onUnregister(decision.user, contact);
         log.info({ user: decision.user }, 'unregistered');
         res.send(200);
         return;
       case 'register': {
-        const { contact, expiresSec, user } = decision.registration;
+        const { contact, phoneContact, expiresSec, user } = decision.registration;
         await handlers.onRegister(decision.registration);
-        log.debug({ user, expiresSec }, 'registered');
-        res.send(200, { headers: { Contact: `<${contact}>;expires=${expiresSec}`, Expires: String(expiresSec) } });
+        log.debug({ user, expiresSec, contact, phoneContact }, 'registered');
+        // The phone's binding as it registered it, wherever its INVITEs go.
+        const binding = phoneContact ?? contact;
+        res.send(200, { headers: { Contact: `<${binding}>;expires=${expiresSec}`, Expires: String(expiresSec) } });
         return;
       }
     }

@@ -12,3 +12,9 @@ export function userOf(uri: string): string | undefined {
 export function hostOf(uri: string): string | undefined {
   return SIP_URI.exec(uri)?.[2];
 }
+
+/** The same URI with another host[:port]: user, parameters and the rest kept. */
+export function withHostOf(uri: string, hostPort: string): string {
+  // The host is the end of the match, so the rest of the URI follows it unchanged.
+  return uri.replace(SIP_URI, (whole: string, _user: string | undefined, host: string) => whole.slice(0, whole.length - host.length) + hostPort);
+}

@@ -1,5 +1,6 @@
 import { DeskPhone } from './support/desk-phone';
 import { describeLive, eventually, liveSuite } from './support/live-suite';
+import { SippPhone } from './support/sipp-phone';
 
 // The service as the registrar of desk phones: digest authentication against
 // the directory's sipPassword, and presence that follows the registration.
@@ -36,5 +37,44 @@ describeLive('desk-phone registration on the live stack', () => {
       await phone.stop();
     }
     await eventually(async () => expect(await live.presenceOf(bo)).toMatchObject({ state: 'offline' }));
+  });
+
+  it('presence: a desk phone behind NAT registers a private contact — its calls go where its REGISTER came from', async () => {
+    const ana = await live.person('ana', ['agent']);
+    // One port plays the phone: first its REGISTERs, naming a private address
+    // nobody has here (as a phone behind NAT knows itself), then the phone taking calls.
+    const register = async (expires: number, sipPort?: number) => {
+      const run = await SippPhone.start({
+        scenario: 'phone-register',
+        outDir: live.outDir,
+        name: `ana-nat-register-${expires}`,
+        remote: live.sipTarget,
+        keys: { user: ana.user, expires, contact_host: '192.168.77.7', contact_port: 5060 },
+        auth: { user: ana.user, password: ana.password },
+        calls: 1,
+        maxRunSec: 10,
+        sipPort,
+      });
+      await run.waitForExit(15_000);
+      return { outcome: run.outcomes()[0], port: run.sipPort };
+    };
+    const registered = await register(120);
+    expect(registered.outcome).toBe('registered expires=120');
+    const calls = await SippPhone.start({ scenario: 'phone-answer', outDir: live.outDir, name: 'ana-nat-calls', sipPort: registered.port, keys: { user: ana.user } });
+    try {
+      await eventually(async () => expect(await live.presenceOf(ana)).toMatchObject({ state: 'available' }));
+      const { phone: customer, number } = await live.customer(3000);
+      await calls.waitForOutcome(/^answered /, 8000);
+      const call = await live.callOf(number, (c) => c.state === 'connected');
+      const members = await live.roomHolds(call.room, [number, ana.user]);
+      await customer.waitForOutcome(/^local_bye$/, 8000);
+      await live.expectNothingLeft(call.room, members.map((m) => m.uuid), [ana]);
+
+      // Un-registering names the contact the phone registered, here from another port.
+      expect((await register(0)).outcome).toBe('registered expires=0');
+      await eventually(async () => expect(await live.presenceOf(ana)).toMatchObject({ state: 'offline', reason: 'desk phone unregistered' }));
+    } finally {
+      await calls.stop();
+    }
   });
 });

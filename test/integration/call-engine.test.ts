@@ -483,4 +483,26 @@ describe('call engine (fake telephony, real Redis)', () => {
     await t.services.registrations.expireLapsed(Date.now() + 1500);
     expect(await state('ana')).toMatchObject({ state: 'offline', reason: 'desk phone registration expired' });
   });
+
+  it("presence: a phone behind NAT is dialled where its REGISTER came from, and un-registers by the contact it registered or by the wildcard", async () => {
+    await start();
+    await t.services.directory.create(
+      personInputSchema.parse(agent('ana', { contacts: { desk: { user: 'ana' } }, sipPassword: 'ana-secret-1' })),
+    );
+    const registrar = phone.registrar!;
+    const behindNat = { user: 'ana', contact: 'sip:ana@203.0.113.7:40312', phoneContact: 'sip:ana@192.168.1.20:5060', expiresSec: 60 };
+    await registrar.onRegister(behindNat);
+    // Someone else's contact is not hers; her own is, as her phone knows it.
+    await registrar.onUnregister('ana', 'sip:ana@192.168.1.21:5060');
+    expect(await state('ana')).toMatchObject({ state: 'available' });
+    await registrar.onUnregister('ana', 'sip:ana@192.168.1.20:5060');
+    expect(await state('ana')).toMatchObject({ state: 'offline', reason: 'desk phone unregistered' });
+
+    await registrar.onRegister(behindNat);
+    phone.call('+43111');
+    await eventually(() => expect(phone.dials[0]?.request.uri).toBe('sip:ana@203.0.113.7:40312'));
+    phone.dials[0]!.fail('declined', 603);
+    await registrar.onUnregister('ana');
+    expect(await state('ana')).toMatchObject({ state: 'offline', reason: 'desk phone unregistered' });
+  });
 });

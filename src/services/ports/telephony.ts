@@ -100,6 +100,8 @@ export interface Registration {
   user: string;
   /** Where to send INVITEs to that user. */
   contact: string;
+  /** The Contact the phone registered, when its INVITEs go elsewhere (a phone behind NAT). */
+  phoneContact?: string;
   expiresSec: number;
   userAgent?: string;
 }
@@ -108,7 +110,8 @@ export interface RegistrarHandlers {
   /** The digest password for a user, or undefined to refuse them (403). */
   passwordFor(user: string): Promise<string | undefined>;
   onRegister(registration: Registration): Promise<void>;
-  onUnregister(user: string, contact: string): Promise<void>;
+  /** Removes the user's registration if it is this contact (as the phone registered it); without one, whichever it is. */
+  onUnregister(user: string, contact?: string): Promise<void>;
 }
 
 export type ConnectionState = 'connected' | 'connecting' | 'disconnected';

@@ -1,5 +1,7 @@
-import type { ParsedRegistration } from '../../../src/telephony/drachtio-api';
-import { decideRegistration, MAX_EXPIRES_SEC } from '../../../src/telephony/registrar';
+import type { Registration, RegistrarHandlers } from '../../../src/services/ports/telephony';
+import type { ParsedRegistration, SipRequest, SipResponse } from '../../../src/telephony/drachtio-api';
+import { decideRegistration, defaultExpires, MAX_EXPIRES_SEC, registrarHandler } from '../../../src/telephony/registrar';
+import { flush, silentLog } from './fakes';
 
 const registration = (overrides: Partial<ParsedRegistration> = {}): ParsedRegistration => ({
   type: 'register',
@@ -8,40 +10,117 @@ const registration = (overrides: Partial<ParsedRegistration> = {}): ParsedRegist
   aor: 'sip:ana@pbx.example',
   ...overrides,
 });
+const LAN = { address: '10.0.0.5', port: 5060, protocol: 'udp' };
+const fromAna = (overrides: Partial<ParsedRegistration> = {}, source = LAN) => ({ registration: registration(overrides), authenticatedUser: 'ana', source });
 
 describe('decideRegistration', () => {
   it('registers the first contact for the authenticated user', () => {
-    expect(decideRegistration(registration(), 'ana', 'Yealink T46U')).toEqual({
+    expect(decideRegistration({ ...fromAna(), userAgent: 'Yealink T46U' })).toEqual({
       kind: 'register',
       registration: { user: 'ana', contact: 'sip:ana@10.0.0.5:5060;transport=udp', expiresSec: 300, userAgent: 'Yealink T46U' },
     });
   });
 
   it('shortens long registrations', () => {
-    const decision = decideRegistration(registration({ expires: 86400 }), 'ana');
+    const decision = decideRegistration(fromAna({ expires: 86400 }));
     expect(decision.kind === 'register' && decision.registration.expiresSec).toBe(MAX_EXPIRES_SEC);
   });
 
   it('refuses to let one user register as another (403)', () => {
-    expect(decideRegistration(registration(), 'bo')).toMatchObject({ kind: 'refuse', status: 403 });
+    expect(decideRegistration({ ...fromAna(), authenticatedUser: 'bo' })).toMatchObject({ kind: 'refuse', status: 403 });
   });
 
-  it('un-registers every contact, the wildcard included', () => {
-    expect(decideRegistration(registration({ type: 'unregister', expires: 0 }), 'ana')).toEqual({
+  it('un-registers the contacts given, or every one for the wildcard', () => {
+    expect(decideRegistration(fromAna({ type: 'unregister', expires: 0 }))).toEqual({
       kind: 'unregister',
       user: 'ana',
       contacts: ['sip:ana@10.0.0.5:5060;transport=udp'],
     });
-    expect(decideRegistration(registration({ type: 'unregister', expires: 0, contact: [{ uri: '*' }] }), 'ana')).toEqual({
+    expect(decideRegistration(fromAna({ type: 'unregister', expires: 0, contact: [{ uri: '*' }] }))).toEqual({
       kind: 'unregister',
       user: 'ana',
-      contacts: ['*'],
+      contacts: '*',
     });
   });
 
   it('refuses malformed requests (400)', () => {
-    expect(decideRegistration(undefined, 'ana')).toMatchObject({ kind: 'refuse', status: 400 });
-    expect(decideRegistration(registration({ aor: 'sip:pbx.example' }), 'ana')).toMatchObject({ kind: 'refuse', status: 400 });
-    expect(decideRegistration(registration({ contact: [{ uri: '*' }] }), 'ana')).toMatchObject({ kind: 'refuse', status: 400 });
+    expect(decideRegistration({ registration: undefined, authenticatedUser: 'ana' })).toMatchObject({ kind: 'refuse', status: 400 });
+    expect(decideRegistration(fromAna({ aor: 'sip:pbx.example' }))).toMatchObject({ kind: 'refuse', status: 400 });
+    expect(decideRegistration(fromAna({ contact: [{ uri: '*' }] }))).toMatchObject({ kind: 'refuse', status: 400 });
+  });
+
+  describe('a phone behind NAT (a private contact, a REGISTER from elsewhere)', () => {
+    const natted = { address: '203.0.113.7', port: 40312, protocol: 'udp' };
+
+    it('is called where its REGISTER came from, and keeps the contact it registered', () => {
+      expect(decideRegistration(fromAna({}, natted))).toMatchObject({
+        kind: 'register',
+        registration: { contact: 'sip:ana@203.0.113.7:40312;transport=udp', phoneContact: 'sip:ana@10.0.0.5:5060;transport=udp' },
+      });
+    });
+
+    it('over TCP or TLS keeps its contact: the source port is the connection, not where it listens', () => {
+      const decision = decideRegistration(fromAna({}, { ...natted, protocol: 'tcp' }));
+      expect(decision).toMatchObject({ registration: { contact: 'sip:ana@10.0.0.5:5060;transport=udp' } });
+      expect(decision.kind === 'register' && decision.registration.phoneContact).toBeUndefined();
+    });
+
+    it('a public contact, or a private one that is the source itself, is dialled as registered', () => {
+      const publicContact = [{ uri: 'sip:ana@198.51.100.4:5060' }];
+      expect(decideRegistration(fromAna({ contact: publicContact }, natted))).toMatchObject({ registration: { contact: 'sip:ana@198.51.100.4:5060' } });
+      expect(decideRegistration(fromAna({}, { ...LAN, port: 5062 }))).toMatchObject({ registration: { contact: 'sip:ana@10.0.0.5:5060;transport=udp' } });
+    });
+  });
+});
+
+describe('the registrar chain', () => {
+  const request = (overrides: Partial<ParsedRegistration>, headers: Record<string, string> = {}) =>
+    ({
+      registration: registration(overrides),
+      authorization: { username: 'ana', realm: 'pbx.example' },
+      source_address: '203.0.113.7',
+      source_port: 40312,
+      protocol: 'udp',
+      get: (name: string) => headers[name],
+    }) as unknown as SipRequest;
+  const respond = () => ({ send: jest.fn(), finalResponseSent: false }) as unknown as SipResponse & { send: jest.Mock };
+  const handlers = () => ({ passwordFor: jest.fn(), onRegister: jest.fn(async (_r: Registration) => undefined), onUnregister: jest.fn(async () => undefined) });
+
+  it('answers a phone behind NAT with the binding it registered, and stores where to call it', async () => {
+    const registrar = handlers();
+    const res = respond();
+    registrarHandler(registrar as RegistrarHandlers, silentLog)(request({}), res, jest.fn());
+    await flush();
+    expect(registrar.onRegister.mock.calls[0]?.[0]).toMatchObject({ contact: 'sip:ana@203.0.113.7:40312;transport=udp' });
+    expect(res.send).toHaveBeenCalledWith(200, {
+      headers: { Contact: '<sip:ana@10.0.0.5:5060;transport=udp>;expires=300', Expires: '300' },
+    });
+  });
+
+  it('un-registers whatever contact the user has for the wildcard (Contact: *)', async () => {
+    const registrar = handlers();
+    const res = respond();
+    registrarHandler(registrar as RegistrarHandlers, silentLog)(request({ type: 'unregister', expires: 0, contact: [{ uri: '*' }] }), res, jest.fn());
+    await flush();
+    expect(registrar.onUnregister).toHaveBeenCalledWith('ana');
+    expect(res.send).toHaveBeenCalledWith(200);
+  });
+
+  it("gives a REGISTER that names no expiry the longest we allow, rather than drachtio's 400", () => {
+    const register = (headers: Record<string, string>, contactParams: Record<string, string> = {}) => {
+      const set = jest.fn((name: string, value: string) => (headers[name] = value));
+      const req = { has: (name: string) => name in headers, set, getParsedHeader: () => [{ uri: 'sip:ana@10.0.0.5', params: contactParams }] };
+      return { headers, set, req: req as unknown as SipRequest };
+    };
+    const next = jest.fn();
+    const bare = register({ Contact: '<sip:ana@10.0.0.5>' });
+    defaultExpires(bare.req, respond(), next);
+    expect(bare.headers.Expires).toBe(String(MAX_EXPIRES_SEC));
+    expect(next).toHaveBeenCalledTimes(1);
+    // One that names it, in either place, keeps it.
+    for (const named of [register({ Contact: '<sip:ana@10.0.0.5>', Expires: '60' }), register({ Contact: '<sip:ana@10.0.0.5>;expires=60' }, { expires: '60' })]) {
+      defaultExpires(named.req, respond(), next);
+      expect(named.set).not.toHaveBeenCalled();
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { hostOf, userOf } from '../../../src/telephony/sip-uri';
+import { hostOf, userOf, withHostOf } from '../../../src/telephony/sip-uri';
 
 describe('sip-uri', () => {
   it.each([
@@ -10,5 +10,10 @@ describe('sip-uri', () => {
   ])('%s', (uri, user, host) => {
     expect(userOf(uri)).toBe(user);
     expect(hostOf(uri)).toBe(host);
+  });
+
+  it('swaps the host[:port] and keeps the rest', () => {
+    expect(withHostOf('sip:ana@10.0.0.5:5060;transport=udp', '203.0.113.7:40312')).toBe('sip:ana@203.0.113.7:40312;transport=udp');
+    expect(withHostOf('<sip:ana@10.0.0.5>;expires=60', '203.0.113.7:5060')).toBe('<sip:ana@203.0.113.7:5060>;expires=60');
   });
 });
