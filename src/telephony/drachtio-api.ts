@@ -126,6 +126,7 @@ export interface Srf {
   on(event: 'close', listener: () => void): this;
   on(event: 'reconnecting', listener: (info: { delay: number; attempt: number }) => void): this;
   invite(handler: (req: SipRequest, res: SipResponse) => void): void;
+  options(handler: (req: SipRequest, res: SipResponse) => void): void;
   use(method: string, middleware: SipMiddleware[]): void;
   createUAS(req: SipRequest, res: SipResponse, opts: { localSdp: string; headers?: SipHeaders }): Promise<Dialog>;
   /** Mutates `opts` (uri, From, Contact): pass a fresh object each time. */

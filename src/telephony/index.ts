@@ -19,6 +19,7 @@ import { SipInboundCall } from './inbound-call';
 import { DEFAULT_MEDIA_TIMINGS, type MediaChannels, MediaServerPool, type MediaServerTimings } from './media-servers';
 import { controlMember, DEFAULT_HOLD_MUSIC, playToMember } from './member-control';
 import { DEFAULT_DIAL_TIMINGS, type DialTimings, failedDial, SipOutboundDial } from './outbound-dial';
+import { answerOptions } from './options-ping';
 import { defaultExpires, registrarHandler } from './registrar';
 import { Signalling } from './signalling';
 
@@ -53,6 +54,7 @@ export class DrachtioTelephony implements Telephony {
     this.media = new MediaServerPool(createMrf(this.srf), config.freeswitch, this.log, this.options.media);
     this.signalling = new Signalling(this.srf, config.drachtio, this.log, () => this.media.renewStandbyEndpoints());
     this.srf.invite((req, res) => this.invite(req, res));
+    this.srf.options(answerOptions(() => this.inboundHandler !== undefined && this.freeswitch().state === 'connected'));
     this.signalling.start();
     this.media.start();
   }
