@@ -1,19 +1,26 @@
 import type { Logger } from 'pino';
 import type { InboundCall, Leg } from '../services/ports/telephony';
 import type { Dialog, SipRequest, SipResponse, Srf } from './drachtio-api';
+import { DeadlineError, withDeadline } from './deadline';
 import { CallNotPendingError, errorText, MediaOperationError } from './errors';
 import { DEFAULT_LEG_TIMINGS, type LegTimings, SipLeg } from './leg';
 import type { MediaChannels, OpenedEndpoint } from './media-servers';
 import { userOf } from './sip-uri';
-import { endEndpoint } from './teardown';
+import { endDialog, endEndpoint } from './teardown';
 
 type Phase = 'pending' | 'answering' | 'answered' | 'rejected' | 'cancelled';
+
+/** How long the caller has to ACK our 200 OK: srf retransmits it until then (RFC 3261's 64·T1). */
+export const ACK_WAIT_MS = 32_000;
 
 /**
  * A customer's INVITE until we answer or reject it. Answering is fsmrf's
  * connectCaller done in its two steps (endpoint with the caller's offer, then
  * 200 OK with the endpoint's answer) so that a CANCEL arriving in between frees
  * the endpoint: connectCaller leaves it behind when its 200 OK cannot be sent.
+ * An INVITE without an offer (late offer, as some PBXs' trunks send) gets
+ * FreeSWITCH's offer in the 200 OK, and the endpoint the caller's answer from
+ * the ACK.
  */
 export class SipInboundCall implements InboundCall {
   readonly sipCallId: string;
@@ -33,6 +40,7 @@ export class SipInboundCall implements InboundCall {
     private readonly srf: Pick<Srf, 'createUAS'>,
     log: Logger,
     private readonly timings: LegTimings = DEFAULT_LEG_TIMINGS,
+    private readonly ackWaitMs = ACK_WAIT_MS,
   ) {
     this.sipCallId = req.get('Call-ID') ?? req.callId;
     this.from = userOf(req.getParsedHeader('From').uri) ?? 'anonymous';
@@ -55,14 +63,14 @@ export class SipInboundCall implements InboundCall {
 
   async answer(headers: Record<string, string> = {}): Promise<Leg> {
     if (this.phase !== 'pending') throw new CallNotPendingError(this.sipCallId, this.phase);
-    if (!this.req.body) throw new MediaOperationError('answering', 'the INVITE carries no SDP offer (late offer is not supported)');
     const media = this.media ?? this.chooseMedia();
     this.phase = 'answering';
+    const offer = this.req.body;
 
     let opened: OpenedEndpoint;
     try {
-      const caller = this.req.getParsedHeader('From');
-      opened = await media.openEndpoint({ remoteSdp: this.req.body, headers: { From: `<${caller.uri}>` } });
+      const from = { From: `<${this.req.getParsedHeader('From').uri}>` };
+      opened = await media.openEndpoint(offer ? { remoteSdp: offer, headers: from } : { headers: from });
     } catch (err) {
       if (this.phase === 'answering') this.phase = 'pending';
       throw err;
@@ -81,6 +89,7 @@ export class SipInboundCall implements InboundCall {
       this.phase = 'rejected';
       throw new MediaOperationError('answering the call', errorText(err));
     }
+    if (!offer) await this.takeAnswer(dialog, opened);
     this.phase = 'answered';
     const leg = new SipLeg(opened.endpoint, dialog, media.name, opened.release, this.log, this.timings);
     this.log.info({ legId: leg.id, mediaServer: media.name }, 'inbound call answered');
@@ -98,6 +107,27 @@ export class SipInboundCall implements InboundCall {
       // srf throws on a status it does not know; the caller still must not hear silence.
       this.log.warn({ status, err: errorText(err) }, 'rejecting with that status failed; sending 500');
       this.res.send(500);
+    }
+  }
+
+  /**
+   * A late offer's answer, from the caller's ACK, to the endpoint: it has no
+   * media until then. With no answer, or none FreeSWITCH takes, the call is
+   * hung up (it was answered: a BYE, not a rejection).
+   */
+  private async takeAnswer(dialog: Dialog, opened: OpenedEndpoint): Promise<void> {
+    try {
+      const ack = await withDeadline(
+        new Promise<SipRequest>((resolve) => dialog.once('ack', resolve)),
+        this.ackWaitMs,
+        () => new DeadlineError('the ACK of our 200 OK', this.ackWaitMs),
+      );
+      if (!ack.body) throw new MediaOperationError('answering a late offer', 'the ACK carries no SDP answer');
+      await withDeadline(opened.endpoint.dialog.modify(ack.body), this.timings.modifyMs, () => new DeadlineError('endpoint modify', this.timings.modifyMs));
+    } catch (err) {
+      this.phase = 'rejected';
+      await Promise.all([endDialog(dialog, this.timings.teardownMs, this.log), this.discard(opened)]);
+      throw err instanceof MediaOperationError ? err : new MediaOperationError('answering a late offer', errorText(err));
     }
   }
 

@@ -38,6 +38,24 @@ describeLive('calls on the live stack', () => {
     expect((await live.presenceOf(ana)).state).toMatch(/^(wrap-up|available)$/);
   });
 
+  it('call: a customer whose INVITE carries no SDP (late offer) reaches an agent — our offer in the 200 OK, their answer in the ACK', async () => {
+    const ana = await live.person('ana', ['agent']);
+    const anaPhone = await live.deskPhone(ana);
+    const { phone: customer, number } = await live.customer(4000, { offer: 'late' });
+
+    await customer.waitForOutcome(/^answered$/, 5000);
+    await anaPhone.calls.waitForOutcome(/^answered /, 5000);
+    const call = await live.callOf(number, (c) => c.state === 'connected');
+    const members = await live.roomHolds(call.room, [number, ana.user]);
+    // FreeSWITCH took the answer from the ACK: it sends the customer's audio where the phone said.
+    const customerLeg = members.find((m) => m.callerIdNumber === number);
+    expect((await live.esl.api(`uuid_getvar ${customerLeg?.uuid} remote_media_port`)).trim()).toBe(String(customer.mediaPort));
+
+    await customer.waitForOutcome(/^local_bye$/, 8000);
+    await anaPhone.calls.waitForOutcome(/^remote_bye /, 5000);
+    await live.expectNothingLeft(call.room, members.map((m) => m.uuid), [ana]);
+  });
+
   it("call: the agent's desk phone holds the customer and takes them back — FreeSWITCH answers each re-INVITE, the customer hears our music meanwhile; a transfer to nobody is refused", async () => {
     const ana = await live.person('ana', ['agent']);
     const anaPhone = await live.deskPhone(ana, 'phone-buttons');

@@ -189,8 +189,11 @@ export function liveSuite() {
       return phone;
     },
 
-    /** A customer calling the service number; hangs up hangUpAfterMs after the answer unless the far end does first. */
-    async customer(hangUpAfterMs: number) {
+    /**
+     * A customer calling the service number; hangs up hangUpAfterMs after the
+     * answer unless the far end does first. `offer: 'late'`: an INVITE without SDP.
+     */
+    async customer(hangUpAfterMs: number, { offer = 'early' }: { offer?: 'early' | 'late' } = {}) {
       numbers += 1;
       const number = `+4319${parseInt(tag, 16) % 100000}${numbers}`;
       const phone = await SippPhone.start({
@@ -202,6 +205,7 @@ export function liveSuite() {
         callers: [number],
         hangUpAfterMs,
         calls: 1,
+        keys: { offer },
       });
       return { phone, number };
     },

@@ -34,6 +34,7 @@ function setup(prepare?: (media: FakeMedia) => void) {
     srf,
     silentLog,
     { joinMs: 30, teardownMs: 30, modifyMs: 30 },
+    30,
   );
   return { req, res, media, uas, srf, call };
 }
@@ -65,6 +66,49 @@ describe('SipInboundCall', () => {
     const leg = await answering;
     expect(leg.id).toBe(media.endpoints[0]?.uuid);
     await expect(call.answer()).rejects.toBeInstanceOf(CallNotPendingError);
+  });
+
+  describe('a late offer (an INVITE without SDP)', () => {
+    const lateOffer = () => {
+      const parts = setup();
+      parts.req.body = '';
+      const dialog = new FakeDialog();
+      parts.uas.resolve(dialog);
+      return { ...parts, dialog };
+    };
+
+    it("gets FreeSWITCH's offer in the 200 OK; the caller's answer in the ACK goes to the endpoint before the leg is handed over", async () => {
+      const { media, srf, call, dialog } = lateOffer();
+      const answering = call.answer();
+      await flush();
+      expect(media.openOptions[0]).toEqual({ headers: { From: '<sip:5551234@10.1.1.1:5060>' } });
+      expect(srf.createUAS.mock.calls[0]).toContainEqual(expect.objectContaining({ localSdp: 'v=0 offer-from-freeswitch' }));
+      const endpoint = media.endpoints[0];
+      expect(endpoint?.dialog.modify).not.toHaveBeenCalled();
+      dialog.emit('ack', { body: 'v=0 answer-in-ack' });
+      expect((await answering).id).toBe(endpoint?.uuid);
+      expect(endpoint?.dialog.modify).toHaveBeenCalledWith('v=0 answer-in-ack');
+    });
+
+    it('hangs up (BYE) and frees the endpoint when the ACK brings no answer; the engine may still "reject"', async () => {
+      const { res, media, call, dialog } = lateOffer();
+      const answering = call.answer();
+      await flush();
+      dialog.emit('ack', { body: '' });
+      await expect(answering).rejects.toThrow(/no SDP answer/);
+      expect(dialog.destroy).toHaveBeenCalledTimes(1);
+      expect(media.endpoints[0]?.destroy).toHaveBeenCalled();
+      expect(media.released).toHaveLength(1);
+      await call.reject(503);
+      expect(res.send).not.toHaveBeenCalled();
+    });
+
+    it('hangs up when no ACK comes', async () => {
+      const { media, call, dialog } = lateOffer();
+      await expect(call.answer()).rejects.toThrow(/ACK/);
+      expect(dialog.destroy).toHaveBeenCalledTimes(1);
+      expect(media.released).toHaveLength(1);
+    });
   });
 
   it('frees the endpoint when the CANCEL arrives while it is being made, and sends no 200 OK', async () => {
