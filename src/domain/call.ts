@@ -52,6 +52,8 @@ export type CallEndReason =
   | 'queue_timeout'
   | 'overflowed'
   | 'media_lost'
+  /** The customer offered no media FreeSWITCH takes (no common codec): refused with 488. */
+  | 'incompatible_media'
   /** The instance that held the call's dialogs stopped without ending it (a crash). */
   | 'owner_lost'
   | 'shutdown';

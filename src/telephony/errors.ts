@@ -1,4 +1,5 @@
 import { AppError } from '../domain/errors';
+import { isSipError } from './sip-failure';
 
 // What the telephony adapter throws, so callers branch on `code` and the edges
 // map `kind` (unavailable → 503, not_found → 404 / 481 …) without string matching.
@@ -20,6 +21,22 @@ export class MediaOperationError extends AppError {
   constructor(operation: string, cause: string) {
     super('unavailable', 'media_failed', `${operation} failed: ${cause}`, { operation });
   }
+}
+
+/** FreeSWITCH takes nothing the caller offered (no common codec): the caller's to fix, with a 488. */
+export class OfferNotAcceptedError extends AppError {
+  constructor(cause: string) {
+    super('invalid', 'offer_not_accepted', `FreeSWITCH accepted none of the caller's media: ${cause}`);
+  }
+}
+
+/**
+ * A failed createEndpoint, as we throw it. Given the caller's offer,
+ * FreeSWITCH's 488 or 606 means the offer, not the media server, is at fault.
+ */
+export function endpointFailure(err: unknown, gaveOffer: boolean): AppError {
+  if (gaveOffer && isSipError(err) && (err.status === 488 || err.status === 606)) return new OfferNotAcceptedError(errorText(err));
+  return new MediaOperationError('creating a media endpoint', errorText(err));
 }
 
 /** A join that FreeSWITCH neither completed nor refused in time (e.g. a locked room). */

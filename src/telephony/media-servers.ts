@@ -4,7 +4,7 @@ import type { ConnectionState, MediaServerStatus } from '../services/ports/telep
 import { tuneMediaSockets } from './drachtio-adapter';
 import type { CreateEndpointOptions, Endpoint, MediaServer, Mrf } from './drachtio-api';
 import { DeadlineError, withDeadline } from './deadline';
-import { errorText, MediaOperationError, MediaUnavailableError } from './errors';
+import { endpointFailure, errorText, MediaOperationError, MediaUnavailableError } from './errors';
 import { EndpointsInUse } from './endpoints-in-use';
 import { probeMediaServer } from './esl-probe';
 import { LoadCounter, leastLoaded, parseSessionCount } from './media-load';
@@ -131,7 +131,7 @@ export class MediaServerLink implements MediaChannels {
     } catch (err) {
       // An endpoint that arrives after we gave up must not stay behind.
       creating.then((late) => late.destroy().catch(() => undefined).finally(release), release);
-      throw new MediaOperationError('creating a media endpoint', errorText(err));
+      throw endpointFailure(err, Boolean(opts.remoteSdp));
     }
   }
 

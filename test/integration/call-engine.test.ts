@@ -3,6 +3,7 @@ import type { Escalation } from '../../src/domain/escalation';
 import type { LoggedEvent } from '../../src/domain/events';
 import { personInputSchema, type PersonInput } from '../../src/domain/person';
 import { MISSED_OFFERS } from '../../src/services/presence-service';
+import { OfferNotAcceptedError } from '../../src/telephony/errors';
 import { eventually } from '../support/eventually';
 import { expectNothingLeft as leftovers } from '../support/leftovers';
 import { FakeTelephony, type FakeDial } from '../support/fake-telephony';
@@ -450,6 +451,16 @@ describe('call engine (fake telephony, real Redis)', () => {
     phone.mediaDown = true;
     const down = phone.call('+1', '100');
     await eventually(() => expect(down.rejected?.status).toBe(503));
+  });
+
+  it('call: a caller whose offer FreeSWITCH refuses (no common codec) gets 488, and the call ends as incompatible_media', async () => {
+    await start();
+    const refused = phone.call('+1', '100', { answerError: new OfferNotAcceptedError('Sip non-success response: 488') });
+    await eventually(() => expect(refused.rejected).toEqual({ status: 488, reason: 'Not Acceptable Here' }));
+    await eventually(async () =>
+      expect((await t.services.events.since('0')).at(-1)).toMatchObject({ type: 'call.ended', data: { reason: 'incompatible_media' } }),
+    );
+    await expectNothingLeft();
   });
 
   it('call: a service number with a skill only reaches agents who have it', async () => {

@@ -89,6 +89,8 @@ export class FakeInbound implements InboundCall {
   rejected?: { status: number; reason?: string };
   /** Holds the answer until it settles: lets a test act while the customer is being answered. */
   answerGate?: Promise<void>;
+  /** What answer() fails with, as the adapter would (e.g. an offer FreeSWITCH refuses). */
+  answerError?: Error;
   cancelled = false;
   private cancelListener?: () => void;
 
@@ -105,6 +107,7 @@ export class FakeInbound implements InboundCall {
   async answer() {
     await this.answerGate;
     if (this.media.mediaDown) throw new Error('no media server');
+    if (this.answerError) throw this.answerError;
     if (this.cancelled) throw new Error('the caller cancelled');
     this.answered = new FakeLeg(this.media, `customer ${this.from}`);
     this.media.legs.push(this.answered);
@@ -196,9 +199,10 @@ export class FakeTelephony implements Telephony {
   }
 
   /** A customer's INVITE arrives. */
-  call(from: string, to = '100', opts: { answerGate?: Promise<void> } = {}): FakeInbound {
+  call(from: string, to = '100', opts: { answerGate?: Promise<void>; answerError?: Error } = {}): FakeInbound {
     const call = new FakeInbound(this, from, to);
     call.answerGate = opts.answerGate;
+    call.answerError = opts.answerError;
     this.inbound?.(call);
     return call;
   }

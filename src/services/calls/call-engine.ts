@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Call, CallEndReason } from '../../domain/call';
 import type { Config } from '../../config/schema';
+import { AppError } from '../../domain/errors';
 import { type CallStore, queueScore } from '../../store/call-store';
 import type { Claim } from '../../store/claim-store';
 import type { InstanceStore } from '../../store/instance-store';
@@ -112,12 +113,16 @@ export class CallEngine {
     try {
       customer = await answering;
     } catch (err) {
-      if (!session.ended) {
+      const incompatible = err instanceof AppError && err.code === 'offer_not_accepted';
+      if (!session.ended && incompatible) {
+        log.warn({ err, callId }, 'the caller offered no media we take');
+        await inbound.reject(488, 'Not Acceptable Here');
+      } else if (!session.ended) {
         log.error({ err, callId }, 'cannot answer the call into a room');
         await inbound.reject(503, 'Media unavailable');
       }
       // Ending first withdraws an offer already ringing; queue() undoes its own writes once it sees the end.
-      await this.end(session, 'media_lost');
+      await this.end(session, incompatible ? 'incompatible_media' : 'media_lost');
       await queueing;
       return;
     }
