@@ -35,6 +35,8 @@ export class SipLeg implements Leg {
   private readonly endedListeners: ((by: EndedBy) => void)[] = [];
   private readonly holdListeners: ((held: boolean) => void)[] = [];
   private phoneHolds = false;
+  /** The phone's SDP as FreeSWITCH has it (srf's dialog.remote.sdp is blanked by a re-INVITE without one). */
+  private phoneSdp: string;
   private transferHandler?: (target: string) => Promise<TransferOutcome>;
   private transferUnderWay = false;
   private readonly endWaiters = new Set<() => void>();
@@ -52,6 +54,7 @@ export class SipLeg implements Leg {
     private readonly timings: LegTimings = DEFAULT_LEG_TIMINGS,
   ) {
     this.id = endpoint.uuid;
+    this.phoneSdp = dialog.remote.sdp;
     dialog.on('destroy', (_req, reason) => {
       this.dialogGone = true;
       this.ended('remote', reason);
@@ -103,8 +106,10 @@ export class SipLeg implements Leg {
     const log = this.log.child({ legId: this.id });
     const headers: SipHeaders = { 'Content-Type': 'application/sdp' };
     if (this.dialog.local.contact) headers.Contact = this.dialog.local.contact;
-    // A re-INVITE without an offer asks for ours: the one the phone has.
+    // A re-INVITE without an offer asks for ours: the one the phone has. Its
+    // answer comes in the ACK (a PBX moving the call's media sends one so).
     if (!req.body) {
+      this.dialog.once('ack', (ack) => void this.followAnswer(ack.body));
       res.send(200, { body: this.dialog.local.sdp, headers });
       return;
     }
@@ -115,12 +120,27 @@ export class SipLeg implements Leg {
         () => new DeadlineError('endpoint modify', this.timings.modifyMs),
       );
       this.dialog.local.sdp = answer;
+      this.phoneSdp = req.body;
       res.send(200, { body: answer, headers });
       log.info('the phone changed its media; FreeSWITCH answered');
       this.holdChanged(offerHolds(req.body));
     } catch (err) {
       log.warn({ err }, 'the phone changed its media; FreeSWITCH refused, the phone keeps the media it had');
       res.send(488);
+    }
+  }
+
+  /** The phone's answer in an ACK goes to FreeSWITCH when it changed the media. */
+  private async followAnswer(answer: string): Promise<void> {
+    if (!answer || answer === this.phoneSdp || this.endedBy) return;
+    const log = this.log.child({ legId: this.id });
+    try {
+      await withDeadline(this.endpoint.dialog.modify(answer), this.timings.modifyMs, () => new DeadlineError('endpoint modify', this.timings.modifyMs));
+      this.phoneSdp = answer;
+      log.info("the phone changed its media in an ACK's answer; FreeSWITCH follows");
+      this.holdChanged(offerHolds(answer));
+    } catch (err) {
+      log.warn({ err }, "FreeSWITCH refused the phone's answer in its ACK; it keeps the media it had");
     }
   }
 

@@ -50,9 +50,16 @@ export class FakeDialog extends EventEmitter implements Dialog {
   remoteBye() {
     this.emit('destroy', {} as SipRequest, 'normal release');
   }
-  /** The phone re-INVITEs with this offer; returns the response's send, to see how it was answered. */
+  /** The phone re-INVITEs with this offer (srf takes it as the remote SDP first, even an empty one); returns the response's send. */
   remoteReinvite(body: string) {
+    this.remote.sdp = body;
     return this.remoteRequest('modify', body);
+  }
+
+  /** The phone's ACK, with an answer or none (srf takes an answer as the remote SDP first). */
+  remoteAck(body = '') {
+    if (body) this.remote.sdp = body;
+    this.emit('ack', { body } as SipRequest);
   }
 
   /** Any other request in the dialog (update, refer …), as srf emits it. */

@@ -255,12 +255,26 @@ describe('SipLeg', () => {
       });
     });
 
-    it('without an offer: the phone gets the SDP it has, FreeSWITCH is not asked', async () => {
+    it('without an offer: the phone gets the SDP it has; an unchanged answer in its ACK does not reach FreeSWITCH', async () => {
       const { endpoint, dialog } = setup();
       const answered = dialog.remoteReinvite('');
       await flush();
       expect(answered).toHaveBeenCalledWith(200, { body: 'local', headers: SDP });
+      dialog.remoteAck('v=0 answer-from-phone');
+      await flush();
       expect(endpoint.dialog.modify).not.toHaveBeenCalled();
+    });
+
+    it('without an offer: a new answer in the ACK (another address, a hold) goes to FreeSWITCH', async () => {
+      const { endpoint, dialog, leg } = setup();
+      const holds: boolean[] = [];
+      leg.onPhoneHold((held) => holds.push(held));
+      dialog.remoteReinvite('');
+      const moved = 'v=0\r\nc=IN IP4 10.0.0.9\r\nm=audio 4000 RTP/AVP 0\r\na=sendonly\r\n';
+      dialog.remoteAck(moved);
+      await flush();
+      expect(endpoint.dialog.modify).toHaveBeenCalledWith(moved);
+      expect(holds).toEqual([true]);
     });
   });
 });
