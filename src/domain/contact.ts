@@ -26,6 +26,16 @@ export interface ContactRecord {
   repeatedBy?: string;
 }
 
+// What a caller who withholds their number shows as (the From user; carriers
+// send "anonymous", some PBXs the others).
+const WITHHELD_CALLERS = /^(anonymous|unknown|unavailable|restricted|private|withheld)?$/i;
+
+/**
+ * Whether the caller's number is withheld. Such callers are no one customer:
+ * filing their contacts under that name would show each of them the others' history.
+ */
+export const isWithheldCaller = (caller: string): boolean => WITHHELD_CALLERS.test(caller.trim());
+
 export type ContactOutcome = 'in_progress' | 'abandoned' | 'not_answered' | 'not_wrapped_up' | 'resolved' | 'unresolved';
 
 /** The first wrap-up decides the contact's reason and outcome; later ones add detail. */

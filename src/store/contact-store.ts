@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import type { ContactRecord } from '../domain/contact';
+import { type ContactRecord, isWithheldCaller } from '../domain/contact';
 import type { WrapUp } from '../domain/wrap-up';
 import { ProjectionWrites, type ProjectionWrite } from './projection-writes';
 
@@ -58,7 +58,7 @@ export class ContactStore {
           hset('serviceNumber', change.serviceNumber);
           if (change.skill) hset('skill', change.skill);
           hset('offeredAt', change.at);
-          index(change.caller);
+          if (!isWithheldCaller(change.caller)) index(change.caller);
           break;
         case 'answered':
           writes.push({ op: 'hsetnx', key, field: 'answeredAt', value: change.at });
@@ -115,8 +115,9 @@ export class ContactStore {
       .exec();
   }
 
-  /** The customer's contacts within the retention, newest first. */
+  /** The customer's contacts within the retention, newest first; none for a withheld number (not one customer). */
   async forCustomer(key: string, nowMs: number): Promise<ContactRecord[]> {
+    if (isWithheldCaller(key)) return [];
     const index = this.prefix + this.customerKey(key);
     await this.redis.zremrangebyscore(index, '-inf', nowMs - this.ttlSec * 1000);
     const ids = await this.redis.zrevrange(index, 0, 999);

@@ -141,6 +141,31 @@ describe('wrap-up, customer history and retention (fake telephony, real Redis)',
     expect(fcr.json().rows).toEqual([{ day: today, wrappedUp: 2, resolvedFirstContact: 0, repeatContacts: 1, rate: 0 }]);
   });
 
+  it("history: callers who withhold their number are no one customer — none sees another's contacts, nor repeats them", async () => {
+    await start();
+    const first = await callHandledByAna('anonymous');
+    expect((await post(first, wrapUp)).statusCode).toBe(201);
+    await freeAna();
+    const second = await callHandledByAna('anonymous');
+    expect((await post(second, wrapUp)).statusCode).toBe(201);
+    expect((await history('anonymous')).contacts).toEqual([]);
+    expect((await t.redis.keys()).filter((k) => k.endsWith('customer:anonymous'))).toEqual([]);
+    // What the versions before filed under 'anonymous' is not read either.
+    const probe = t.redis.connect();
+    await probe.zadd(`${t.redis.prefix}customer:anonymous`, Date.now(), first, Date.now(), second);
+    expect((await history('anonymous')).contacts).toEqual([]);
+    await probe.del(`${t.redis.prefix}customer:anonymous`);
+    // A customer key still files a withheld caller's contact under the customer.
+    await freeAna();
+    const third = await callHandledByAna('anonymous');
+    expect((await post(third, { ...wrapUp, customerKey: 'C-9' })).statusCode).toBe(201);
+    expect((await history('C-9')).contacts).toEqual([expect.objectContaining({ callId: third, firstContactResolution: true })]);
+    // Nor is a stranger's call on the same reason a repeat of theirs.
+    const today = new Date().toISOString().slice(0, 10);
+    const fcr = await t.app.inject({ url: `/v1/reports/first-contact-resolution?from=${today}&to=${today}`, headers: auth(TOKENS.supervisor) });
+    expect(fcr.json().rows).toEqual([{ day: today, wrappedUp: 3, resolvedFirstContact: 3, repeatContacts: 0, rate: 1 }]);
+  });
+
   it('retention: contact records expire, and DELETE /v1/customers/:key erases them at once', async () => {
     await start({ HISTORY_RETENTION_DAYS: '30' });
     const callId = await callHandledByAna();
