@@ -113,21 +113,33 @@ export class SipInboundCall implements InboundCall {
   /**
    * A late offer's answer, from the caller's ACK, to the endpoint: it has no
    * media until then. With no answer, or none FreeSWITCH takes, the call is
-   * hung up (it was answered: a BYE, not a rejection).
+   * hung up (it was answered: a BYE, not a rejection). A caller who hangs up
+   * meanwhile, before a leg listens for it, has given up like a CANCEL.
    */
   private async takeAnswer(dialog: Dialog, opened: OpenedEndpoint): Promise<void> {
+    let hungUp = false;
+    const ackOrBye = new Promise<SipRequest | undefined>((resolve) => {
+      dialog.once('ack', resolve);
+      dialog.on('destroy', () => {
+        hungUp = true;
+        resolve(undefined);
+      });
+    });
     try {
-      const ack = await withDeadline(
-        new Promise<SipRequest>((resolve) => dialog.once('ack', resolve)),
-        this.ackWaitMs,
-        () => new DeadlineError('the ACK of our 200 OK', this.ackWaitMs),
-      );
-      if (!ack.body) throw new MediaOperationError('answering a late offer', 'the ACK carries no SDP answer');
-      await withDeadline(opened.endpoint.dialog.modify(ack.body), this.timings.modifyMs, () => new DeadlineError('endpoint modify', this.timings.modifyMs));
+      const ack = await withDeadline(ackOrBye, this.ackWaitMs, () => new DeadlineError('the ACK of our 200 OK', this.ackWaitMs));
+      if (ack && !ack.body) throw new MediaOperationError('answering a late offer', 'the ACK carries no SDP answer');
+      if (ack) await withDeadline(opened.endpoint.dialog.modify(ack.body), this.timings.modifyMs, () => new DeadlineError('endpoint modify', this.timings.modifyMs));
     } catch (err) {
-      this.phase = 'rejected';
-      await Promise.all([endDialog(dialog, this.timings.teardownMs, this.log), this.discard(opened)]);
-      throw err instanceof MediaOperationError ? err : new MediaOperationError('answering a late offer', errorText(err));
+      if (!hungUp) {
+        this.phase = 'rejected';
+        await Promise.all([endDialog(dialog, this.timings.teardownMs, this.log), this.discard(opened)]);
+        throw err instanceof MediaOperationError ? err : new MediaOperationError('answering a late offer', errorText(err));
+      }
+    }
+    if (hungUp) {
+      this.cancelled('the caller hung up before the call was connected');
+      await this.discard(opened);
+      throw new CallNotPendingError(this.sipCallId, 'cancelled');
     }
   }
 
@@ -136,10 +148,10 @@ export class SipInboundCall implements InboundCall {
     return this.phase === 'cancelled';
   }
 
-  private cancelled(): void {
+  private cancelled(how = 'caller cancelled before the answer'): void {
     if (this.phase === 'answered' || this.phase === 'rejected') return;
     this.phase = 'cancelled';
-    this.log.info('caller cancelled before the answer');
+    this.log.info(how);
     for (const listener of this.cancelListeners.splice(0)) this.notify(listener);
   }
 

@@ -85,7 +85,7 @@ describe('SipInboundCall', () => {
       expect(srf.createUAS.mock.calls[0]).toContainEqual(expect.objectContaining({ localSdp: 'v=0 offer-from-freeswitch' }));
       const endpoint = media.endpoints[0];
       expect(endpoint?.dialog.modify).not.toHaveBeenCalled();
-      dialog.emit('ack', { body: 'v=0 answer-in-ack' });
+      dialog.remoteAck('v=0 answer-in-ack');
       expect((await answering).id).toBe(endpoint?.uuid);
       expect(endpoint?.dialog.modify).toHaveBeenCalledWith('v=0 answer-in-ack');
     });
@@ -94,13 +94,38 @@ describe('SipInboundCall', () => {
       const { res, media, call, dialog } = lateOffer();
       const answering = call.answer();
       await flush();
-      dialog.emit('ack', { body: '' });
+      dialog.remoteAck('');
       await expect(answering).rejects.toThrow(/no SDP answer/);
       expect(dialog.destroy).toHaveBeenCalledTimes(1);
       expect(media.endpoints[0]?.destroy).toHaveBeenCalled();
       expect(media.released).toHaveLength(1);
       await call.reject(503);
       expect(res.send).not.toHaveBeenCalled();
+    });
+
+    it('a caller who hangs up before the ACK, or while the endpoint takes the answer, has given up: no leg, the endpoint freed', async () => {
+      for (const byeAfterAck of [false, true]) {
+        const { media, call, dialog } = lateOffer();
+        const gaveUp = jest.fn();
+        call.onCancelled(gaveUp);
+        const answering = call.answer();
+        await flush();
+        const endpoint = media.endpoints[0];
+        if (byeAfterAck) {
+          const modifying = deferred<string>();
+          endpoint?.dialog.modify.mockReturnValueOnce(modifying.promise);
+          dialog.remoteAck('v=0 answer-in-ack');
+          dialog.remoteBye();
+          modifying.resolve('v=0 answer-from-freeswitch');
+        } else {
+          dialog.remoteBye();
+        }
+        await expect(answering).rejects.toBeInstanceOf(CallNotPendingError);
+        expect(gaveUp).toHaveBeenCalledTimes(1);
+        expect(endpoint?.destroy).toHaveBeenCalled();
+        expect(media.released).toHaveLength(1);
+        expect(dialog.destroy).not.toHaveBeenCalled();
+      }
     });
 
     it('hangs up when no ACK comes', async () => {
