@@ -74,7 +74,7 @@ export const settingsSchema = z.object({
   QUEUE_OVERFLOW_URI: z.preprocess(emptyAsUndefined, z.string().regex(/^sips?:.+@.+/, 'a sip: URI').optional()),
   AGENT_HANGUP_POLICY: z.enum(['requeue', 'end']).default('requeue'),
   PSTN_GATEWAY: optionalString,
-  SIP_REALM: z.string().min(1).default('expert-bridge'),
+  SIP_REALM: z.string().regex(/^[^"\\\s]+$/, 'a name without quotes, backslashes or spaces').default('expert-bridge'),
   INSTANCE_ID: optionalString,
 
   ESCALATION_RING_TIMEOUT_SEC: seconds.max(300).default(20),

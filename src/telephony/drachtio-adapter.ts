@@ -1,8 +1,8 @@
 import type { Socket } from 'node:net';
 import DrachtioSrf from 'drachtio-srf';
 import DrachtioMrf from 'drachtio-fsmrf';
-import digestAuth from 'drachtio-mw-digest-auth';
 import registrationParser from 'drachtio-mw-registration-parser';
+import { type DigestAuthOptions, digestAuth } from './digest-auth';
 import type { MediaServer, Mrf, SipMiddleware, Srf } from './drachtio-api';
 
 // The one place where drachtio-srf and drachtio-fsmrf objects get the types of
@@ -18,20 +18,11 @@ export function createMrf(srf: Srf): Mrf {
 }
 
 /**
- * REGISTER parsing (req.registration) and digest authentication
- * (req.authorization) in front of a registrar handler. The realm is the host
- * of the Request-URI.
+ * REGISTER parsing (req.registration, drachtio's) and our digest
+ * authentication (req.authorization) in front of a registrar handler.
  */
-export function registrarMiddleware(passwordFor: (user: string) => Promise<string | undefined>): SipMiddleware[] {
-  const challenge = digestAuth({
-    passwordLookup: (username, _realm, callback) => {
-      passwordFor(username).then(
-        (password) => callback(null, password ?? null),
-        (err: unknown) => callback(err),
-      );
-    },
-  });
-  return [registrationParser, challenge] as unknown as SipMiddleware[];
+export function registrarMiddleware(auth: DigestAuthOptions): SipMiddleware[] {
+  return [registrationParser as unknown as SipMiddleware, digestAuth(auth)];
 }
 
 interface SrfInternals {

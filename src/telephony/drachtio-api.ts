@@ -35,7 +35,7 @@ export interface ParsedRegistration {
   aor: string;
 }
 
-/** Set by drachtio-mw-digest-auth once the Authorization header parsed. */
+/** Set by our digest authentication (digest-auth.ts) once the password checked out. */
 export interface ParsedAuthorization {
   username: string;
   realm: string;

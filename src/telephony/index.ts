@@ -14,6 +14,7 @@ import type {
 import { createMrf, createSrf, registrarMiddleware } from './drachtio-adapter';
 import type { SipRequest, SipResponse } from './drachtio-api';
 import { errorText } from './errors';
+import { FailedLogins } from './failed-logins';
 import { mediaHealth } from './health';
 import { SipInboundCall } from './inbound-call';
 import { DEFAULT_MEDIA_TIMINGS, type MediaChannels, MediaServerPool, type MediaServerTimings } from './media-servers';
@@ -44,6 +45,7 @@ export class DrachtioTelephony implements Telephony {
   private inboundHandler?: (call: InboundCall) => void;
   private registrarServed = false;
   private readonly log: Logger;
+  private readonly sipRealm: string;
 
   private readonly options: TelephonyOptions;
 
@@ -51,6 +53,7 @@ export class DrachtioTelephony implements Telephony {
     this.options = { ...DEFAULT_TELEPHONY_OPTIONS, ...options };
     if (!config.drachtio) throw new Error('telephony needs DRACHTIO_HOST: drachtio is not configured');
     this.log = log.child({ component: 'telephony' });
+    this.sipRealm = config.calls.sipRealm;
     this.media = new MediaServerPool(createMrf(this.srf), config.freeswitch, this.log, this.options.media);
     this.signalling = new Signalling(this.srf, config.drachtio, this.log, () => this.media.renewStandbyEndpoints());
     this.srf.invite((req, res) => this.invite(req, res));
@@ -85,10 +88,11 @@ export class DrachtioTelephony implements Telephony {
     // srf keeps every middleware it is given: a second chain would never run.
     if (this.registrarServed) throw new Error('serveRegistrar may be called once');
     this.registrarServed = true;
+    const log = this.log.child({ registrar: true });
     this.srf.use('register', [
       defaultExpires,
-      ...registrarMiddleware((user) => handlers.passwordFor(user)),
-      registrarHandler(handlers, this.log.child({ registrar: true })),
+      ...registrarMiddleware({ realm: this.sipRealm, passwordFor: (user) => handlers.passwordFor(user), failedLogins: new FailedLogins(), log }),
+      registrarHandler(handlers, log),
     ]);
   }
 
