@@ -56,6 +56,15 @@ describeLive('calls on the live stack', () => {
     await live.expectNothingLeft(call.room, members.map((m) => m.uuid), [ana]);
   });
 
+  it('call: a customer who offers only a codec FreeSWITCH lacks (G.722) is refused with 488, and nothing is left', async () => {
+    const { phone: customer, number } = await live.customer(3000, { codec: { name: 'G722', payloadType: 9 } });
+    await customer.waitForOutcome(/^rejected 488$/, 5000);
+    const offered = await live.waitForEvent((e) => e.type === 'call.offered' && e.data.customer === number);
+    const ended = await live.waitForEvent((e) => e.type === 'call.ended' && e.data.callId === offered.data.callId);
+    expect(ended.data).toMatchObject({ reason: 'incompatible_media' });
+    await live.expectNothingLeft(`call-${offered.data.callId as string}`, [], []);
+  });
+
   it("call: the agent's desk phone holds the customer and takes them back — FreeSWITCH answers each re-INVITE, the customer hears our music meanwhile; a transfer to nobody is refused", async () => {
     const ana = await live.person('ana', ['agent']);
     const anaPhone = await live.deskPhone(ana, 'phone-buttons');

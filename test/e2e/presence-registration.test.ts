@@ -1,3 +1,4 @@
+import dgram from 'node:dgram';
 import { DeskPhone } from './support/desk-phone';
 import { describeLive, eventually, liveSuite } from './support/live-suite';
 import { SippPhone } from './support/sipp-phone';
@@ -75,6 +76,34 @@ describeLive('desk-phone registration on the live stack', () => {
       await eventually(async () => expect(await live.presenceOf(ana)).toMatchObject({ state: 'offline', reason: 'desk phone unregistered' }));
     } finally {
       await calls.stop();
+    }
+  });
+
+  it('presence: a keep-alive OPTIONS (a phone, a balancer) is answered 200 with the methods we take', async () => {
+    const socket = dgram.createSocket('udp4');
+    try {
+      const reply = new Promise<string>((resolve) => socket.once('message', (message) => resolve(message.toString())));
+      await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+      const [host, port] = live.sipTarget.split(':') as [string, string];
+      const local = socket.address().port;
+      const options = [
+        `OPTIONS sip:${live.sipTarget} SIP/2.0`,
+        `Via: SIP/2.0/UDP 127.0.0.1:${local};branch=z9hG4bK-options-${Date.now()}`,
+        'From: <sip:keepalive@127.0.0.1>;tag=ka',
+        `To: <sip:${live.sipTarget}>`,
+        `Call-ID: options-${Date.now()}@127.0.0.1`,
+        'CSeq: 1 OPTIONS',
+        'Max-Forwards: 70',
+        'Content-Length: 0',
+        '',
+        '',
+      ].join('\r\n');
+      socket.send(options, Number(port), host);
+      const answer = await reply;
+      expect(answer.split('\r\n')[0]).toBe('SIP/2.0 200 OK');
+      expect(answer).toMatch(/^Allow: .*REGISTER/m);
+    } finally {
+      socket.close();
     }
   });
 });

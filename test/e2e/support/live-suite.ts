@@ -191,9 +191,10 @@ export function liveSuite() {
 
     /**
      * A customer calling the service number; hangs up hangUpAfterMs after the
-     * answer unless the far end does first. `offer: 'late'`: an INVITE without SDP.
+     * answer unless the far end does first. `offer: 'late'`: an INVITE without
+     * SDP; `codec`: what it offers instead of its audio's (name/payload type).
      */
-    async customer(hangUpAfterMs: number, { offer = 'early' }: { offer?: 'early' | 'late' } = {}) {
+    async customer(hangUpAfterMs: number, { offer = 'early', codec }: { offer?: 'early' | 'late'; codec?: { name: string; payloadType: number } } = {}) {
       numbers += 1;
       const number = `+4319${parseInt(tag, 16) % 100000}${numbers}`;
       const phone = await SippPhone.start({
@@ -205,7 +206,7 @@ export function liveSuite() {
         callers: [number],
         hangUpAfterMs,
         calls: 1,
-        keys: { offer },
+        keys: { offer, ...(codec ? { codec: codec.name, payload_type: codec.payloadType } : {}) },
       });
       return { phone, number };
     },
