@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { InboundCall, Leg } from '../services/ports/telephony';
 import type { Dialog, SipRequest, SipResponse, Srf } from './drachtio-api';
 import { DeadlineError, withDeadline } from './deadline';
+import { modifyEndpoint } from './endpoint-modify';
 import { CallNotPendingError, errorText, MediaOperationError } from './errors';
 import { DEFAULT_LEG_TIMINGS, type LegTimings, SipLeg } from './leg';
 import type { MediaChannels, OpenedEndpoint } from './media-servers';
@@ -128,7 +129,7 @@ export class SipInboundCall implements InboundCall {
     try {
       const ack = await withDeadline(ackOrBye, this.ackWaitMs, () => new DeadlineError('the ACK of our 200 OK', this.ackWaitMs));
       if (ack && !ack.body) throw new MediaOperationError('answering a late offer', 'the ACK carries no SDP answer');
-      if (ack) await withDeadline(opened.endpoint.dialog.modify(ack.body), this.timings.modifyMs, () => new DeadlineError('endpoint modify', this.timings.modifyMs));
+      if (ack) await modifyEndpoint(opened.endpoint, ack.body, this.timings.modifyMs);
     } catch (err) {
       if (!hungUp) {
         this.phase = 'rejected';

@@ -3,6 +3,7 @@ import { sipUserSchema } from '../domain/person';
 import type { Leg, TransferOutcome } from '../services/ports/telephony';
 import { DeadlineError, withDeadline } from './deadline';
 import type { Dialog, Endpoint, SipHeaders, SipRequest, SipResponse } from './drachtio-api';
+import { modifyEndpoint } from './endpoint-modify';
 import { JoinTimeoutError, LegEndedError, MediaOperationError } from './errors';
 import { offerHolds } from './sdp-hold';
 import { userOf } from './sip-uri';
@@ -114,11 +115,7 @@ export class SipLeg implements Leg {
       return;
     }
     try {
-      const answer = await withDeadline(
-        this.endpoint.dialog.modify(req.body),
-        this.timings.modifyMs,
-        () => new DeadlineError('endpoint modify', this.timings.modifyMs),
-      );
+      const answer = await modifyEndpoint(this.endpoint, req.body, this.timings.modifyMs);
       this.dialog.local.sdp = answer;
       this.phoneSdp = req.body;
       res.send(200, { body: answer, headers });
@@ -135,7 +132,7 @@ export class SipLeg implements Leg {
     if (!answer || answer === this.phoneSdp || this.endedBy) return;
     const log = this.log.child({ legId: this.id });
     try {
-      await withDeadline(this.endpoint.dialog.modify(answer), this.timings.modifyMs, () => new DeadlineError('endpoint modify', this.timings.modifyMs));
+      await modifyEndpoint(this.endpoint, answer, this.timings.modifyMs);
       this.phoneSdp = answer;
       log.info("the phone changed its media in an ACK's answer; FreeSWITCH follows");
       this.holdChanged(offerHolds(answer));

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { DialFailed, DialRequest, Leg, OutboundDial } from '../services/ports/telephony';
 import type { Dialog, SipRequest, SipResponse, Srf, UacOptions } from './drachtio-api';
-import { DeadlineError, withDeadline } from './deadline';
+import { modifyEndpoint } from './endpoint-modify';
 import { errorText } from './errors';
 import { DEFAULT_LEG_TIMINGS, type LegTimings, SipLeg } from './leg';
 import type { MediaChannels, OpenedEndpoint } from './media-servers';
@@ -157,11 +157,7 @@ export class SipOutboundDial implements OutboundDial {
     dialog.on('destroy', () => (hungUpEarly = true));
     if (this.cancelledBy) return this.answeredTooLate(dialog, opened);
     try {
-      await withDeadline(
-        opened.endpoint.dialog.modify(dialog.remote.sdp),
-        this.timings.modifyMs,
-        () => new DeadlineError('endpoint modify', this.timings.modifyMs),
-      );
+      await modifyEndpoint(opened.endpoint, dialog.remote.sdp, this.timings.modifyMs);
     } catch (err) {
       this.log.warn({ err: errorText(err) }, 'the endpoint did not take the answer; hanging up');
       this.settle({ failed: { outcome: 'failed', reason: `media: ${errorText(err)}` } });
