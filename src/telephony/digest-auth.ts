@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Logger } from 'pino';
+import { sipUserSchema } from '../domain/person';
 import type { SipMiddleware, SipRequest, SipResponse } from './drachtio-api';
 import type { FailedLogins } from './failed-logins';
 
@@ -109,7 +110,8 @@ async function authenticate(req: SipRequest, res: SipResponse, next: () => void,
   if (age === undefined || age < 0) return challenge(false);
   if (age > ttl) return challenge(true);
 
-  const password = await options.passwordFor(credentials.username);
+  // A name no desk user could have is not looked up: it is a wrong login like any other.
+  const password = sipUserSchema.safeParse(credentials.username).success ? await options.passwordFor(credentials.username) : undefined;
   // An unknown user gets what a wrong password gets: nothing tells the two apart.
   if (!password || !sameText(expectedResponse(credentials, req.method, password), credentials.response.toLowerCase())) {
     const blocked = options.failedLogins.failed(address, credentials.username);

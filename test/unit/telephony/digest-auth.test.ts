@@ -12,7 +12,9 @@ describe('digest authentication of REGISTERs', () => {
   let now = 1_800_000_000_000;
   const setup = () => {
     const failedLogins = new FailedLogins({ perUser: 2, perAddress: 10, windowMs: 60_000, blockMs: 60_000 });
-    const auth = digestAuth({ realm: 'expert-bridge', passwordFor: async (user) => PASSWORDS[user], failedLogins, log: silentLog, nonceTtlMs: 300_000, now: () => now });
+    const looked: string[] = [];
+    const passwordFor = async (user: string) => (looked.push(user), PASSWORDS[user]);
+    const auth = digestAuth({ realm: 'expert-bridge', passwordFor, failedLogins, log: silentLog, nonceTtlMs: 300_000, now: () => now });
     /** One REGISTER through the middleware: what it answered, or that it let the request on. */
     const register = async (headers: Record<string, string>, address = '203.0.113.7') => {
       const req = { method: 'REGISTER', uri: 'sip:pbx.example', source_address: address, get: (name: string) => headers[name] } as unknown as SipRequest;
@@ -22,7 +24,7 @@ describe('digest authentication of REGISTERs', () => {
       await flush();
       return { status: next.mock.calls.length > 0 ? 'next' : (res.send.mock.calls[0]?.[0] as number), headers: res.send.mock.calls[0]?.[1]?.headers, req };
     };
-    return { register };
+    return { register, looked };
   };
   /** What a phone sends back, for a nonce, as RFC 2617 has it (qop=auth). */
   const answer = (nonce: string, password: string, user = 'ana') => {
@@ -46,6 +48,13 @@ describe('digest authentication of REGISTERs', () => {
     const nonce = nonceOf((await register({ Contact: CONTACT })).headers['WWW-Authenticate']);
     expect((await register({ Contact: CONTACT, Authorization: answer(nonce, 'guess') })).status).toBe(403);
     expect((await register({ Contact: CONTACT, Authorization: answer(nonce, 'guess', 'nobody') })).status).toBe(403);
+  });
+
+  it('does not look up a user name no desk phone could have (403, like a wrong password)', async () => {
+    const { register, looked } = setup();
+    const nonce = nonceOf((await register({ Contact: CONTACT })).headers['WWW-Authenticate']);
+    expect((await register({ Contact: CONTACT, Authorization: answer(nonce, 'guess', 'ana*{}') })).status).toBe(403);
+    expect(looked).toEqual([]);
   });
 
   it("will not take a captured answer for another contact (someone else's phone): a new challenge", async () => {
