@@ -7,12 +7,18 @@ import { userOf } from './sip-uri';
 
 /** Registrations longer than this are shortened; the phone re-registers sooner. */
 export const MAX_EXPIRES_SEC = 3600;
+/**
+ * Shorter ones are refused with 423 and this Min-Expires (RFC 3261 10.3): a
+ * phone that lets its binding lapse within seconds would flap its owner's
+ * presence and spend a REGISTER every few seconds; it retries with this.
+ */
+export const MIN_EXPIRES_SEC = 60;
 
 export type RegistrarDecision =
   | { kind: 'register'; registration: Registration }
   /** '*': the wildcard (Contact: *), every contact of the user. */
   | { kind: 'unregister'; user: string; contacts: string[] | '*' }
-  | { kind: 'refuse'; status: number; reason: string };
+  | { kind: 'refuse'; status: number; reason: string; headers?: Record<string, string> };
 
 export interface RegisterRequest {
   registration: ParsedRegistration | undefined;
@@ -36,6 +42,11 @@ export function decideRegistration({ registration, authenticatedUser, userAgent,
   if (registration.type === 'unregister') return { kind: 'unregister', user, contacts: contacts.includes('*') ? '*' : contacts };
   const contact = contacts[0];
   if (!contact || contact === '*') return { kind: 'refuse', status: 400, reason: 'Bad Contact' };
+  // drachtio's parser takes parseInt of the header: garbage is NaN, and a sign gets through.
+  if (!Number.isInteger(registration.expires) || registration.expires < 0) return { kind: 'refuse', status: 400, reason: 'Bad Expires' };
+  if (registration.expires < MIN_EXPIRES_SEC) {
+    return { kind: 'refuse', status: 423, reason: 'Interval Too Brief', headers: { 'Min-Expires': String(MIN_EXPIRES_SEC) } };
+  }
   const reachable = reachableContact(contact, source);
   const result: Registration = { user, contact: reachable, expiresSec: Math.min(registration.expires, MAX_EXPIRES_SEC) };
   if (reachable !== contact) result.phoneContact = contact;
@@ -72,7 +83,7 @@ async function handleRegister(req: SipRequest, res: SipResponse, handlers: Regis
     switch (decision.kind) {
       case 'refuse':
         log.info({ status: decision.status, user: req.authorization?.username }, 'REGISTER refused');
-        res.send(decision.status, decision.reason);
+        res.send(decision.status, decision.reason, { headers: decision.headers });
         return;
       case 'unregister':
         if (decision.contacts === '*') await handlers.onUnregister(decision.user);

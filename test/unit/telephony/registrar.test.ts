@@ -1,6 +1,6 @@
 import type { Registration, RegistrarHandlers } from '../../../src/services/ports/telephony';
 import type { ParsedRegistration, SipRequest, SipResponse } from '../../../src/telephony/drachtio-api';
-import { decideRegistration, defaultExpires, MAX_EXPIRES_SEC, registrarHandler } from '../../../src/telephony/registrar';
+import { decideRegistration, defaultExpires, MAX_EXPIRES_SEC, MIN_EXPIRES_SEC, registrarHandler } from '../../../src/telephony/registrar';
 import { flush, silentLog } from './fakes';
 
 const registration = (overrides: Partial<ParsedRegistration> = {}): ParsedRegistration => ({
@@ -24,6 +24,22 @@ describe('decideRegistration', () => {
   it('shortens long registrations', () => {
     const decision = decideRegistration(fromAna({ expires: 86400 }));
     expect(decision.kind === 'register' && decision.registration.expiresSec).toBe(MAX_EXPIRES_SEC);
+  });
+
+  it('refuses a binding shorter than a minute with 423 and the Min-Expires to retry with', () => {
+    expect(decideRegistration(fromAna({ expires: MIN_EXPIRES_SEC - 1 }))).toEqual({
+      kind: 'refuse',
+      status: 423,
+      reason: 'Interval Too Brief',
+      headers: { 'Min-Expires': String(MIN_EXPIRES_SEC) },
+    });
+    expect(decideRegistration(fromAna({ expires: MIN_EXPIRES_SEC }))).toMatchObject({ kind: 'register', registration: { expiresSec: MIN_EXPIRES_SEC } });
+  });
+
+  it('refuses an expiry that is no number of seconds (400), as the parser reads it', () => {
+    for (const expires of [Number.NaN, -30, 90.5]) {
+      expect(decideRegistration(fromAna({ expires }))).toMatchObject({ kind: 'refuse', status: 400, reason: 'Bad Expires' });
+    }
   });
 
   it('refuses to let one user register as another (403)', () => {
@@ -95,6 +111,15 @@ describe('the registrar chain', () => {
     expect(res.send).toHaveBeenCalledWith(200, {
       headers: { Contact: '<sip:ana@10.0.0.5:5060;transport=udp>;expires=300', Expires: '300' },
     });
+  });
+
+  it('sends the 423 with its Min-Expires, and stores nothing', async () => {
+    const registrar = handlers();
+    const res = respond();
+    registrarHandler(registrar as RegistrarHandlers, silentLog)(request({ expires: 5 }), res, jest.fn());
+    await flush();
+    expect(registrar.onRegister).not.toHaveBeenCalled();
+    expect(res.send).toHaveBeenCalledWith(423, 'Interval Too Brief', { headers: { 'Min-Expires': String(MIN_EXPIRES_SEC) } });
   });
 
   it('un-registers whatever contact the user has for the wildcard (Contact: *)', async () => {
