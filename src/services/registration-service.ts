@@ -32,8 +32,8 @@ export class RegistrationService implements RegistrarHandlers {
   /** Housekeeping: registrations whose phones stopped refreshing them. */
   async expireLapsed(nowMs = Date.now()): Promise<void> {
     for (const user of await this.registrations.expired(nowMs)) {
-      await this.registrations.remove(user);
-      await this.goOffline(user, 'desk phone registration expired');
+      // Not if the phone registered again since the read, or another instance removed it.
+      if (await this.registrations.removeLapsed(user, nowMs)) await this.goOffline(user, 'desk phone registration expired');
     }
   }
 

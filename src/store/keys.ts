@@ -16,6 +16,8 @@ export const keys = (prefix: string) => ({
   deskUser: (user: string) => `${prefix}deskuser:${user}`,
   /** A desk phone's registration (claim.lua reads it too). */
   registration: (user: string) => `${prefix}reg:${user}`,
+  /** Every registration's expiry, in ms (lua/registration-remove.lua reads it too). */
+  registrationExpiries: `${prefix}reg-expiries`,
   presenceChannel: `${prefix}presence`,
 });
 export type Keys = ReturnType<typeof keys>;

@@ -495,6 +495,26 @@ describe('call engine (fake telephony, real Redis)', () => {
     expect(await state('ana')).toMatchObject({ state: 'offline', reason: 'desk phone registration expired' });
   });
 
+  it('presence: a phone that registers again while its lapsed binding is being expired keeps the new one, and its person stays available', async () => {
+    await start();
+    await t.services.directory.create(
+      personInputSchema.parse(agent('ana', { contacts: { desk: { user: 'ana' } }, sipPassword: 'ana-secret-1' })),
+    );
+    const registrar = phone.registrar!;
+    const store = t.services.stores.registrationStore;
+    await registrar.onRegister({ user: 'ana', contact: 'sip:ana@10.0.0.8:5060', expiresSec: 1 });
+    const read = store.expired.bind(store);
+    // The refresh lands between the housekeeping's read and its removal.
+    jest.spyOn(store, 'expired').mockImplementationOnce(async (nowMs) => {
+      const lapsed = await read(nowMs);
+      await registrar.onRegister({ user: 'ana', contact: 'sip:ana@10.0.0.9:5060', expiresSec: 600 });
+      return lapsed;
+    });
+    await t.services.registrations.expireLapsed(Date.now() + 1500);
+    expect(await store.contactOf('ana')).toBe('sip:ana@10.0.0.9:5060');
+    expect(await state('ana')).toMatchObject({ state: 'available', reason: 'desk phone registered' });
+  });
+
   it("presence: a phone behind NAT is dialled where its REGISTER came from, and un-registers by the contact it registered or by the wildcard", async () => {
     await start();
     await t.services.directory.create(
