@@ -249,17 +249,22 @@ describe('call engine (fake telephony, real Redis)', () => {
     await available(agent('ana'));
     // The hunt's claim lands only after the call has ended.
     const tryClaim = t.services.claims.tryClaim.bind(t.services.claims);
-    jest.spyOn(t.services.claims, 'tryClaim').mockImplementationOnce(async (...args) => {
-      const answered = await eventually(() => {
-        if (!inbound.answered) throw new Error('not answered yet');
-        return inbound.answered;
+    const claimLanded = new Promise((landed) => {
+      jest.spyOn(t.services.claims, 'tryClaim').mockImplementationOnce(async (...args) => {
+        const answered = await eventually(() => {
+          if (!inbound.answered) throw new Error('not answered yet');
+          return inbound.answered;
+        });
+        answered.remoteHangup();
+        await eventually(async () => expect(await t.services.calls.list()).toEqual([]));
+        const claim = await tryClaim(...args);
+        landed(claim);
+        return claim;
       });
-      answered.remoteHangup();
-      await eventually(async () => expect(await t.services.calls.list()).toEqual([]));
-      return tryClaim(...args);
     });
     const inbound = phone.call('+43111');
-    await eventually(() => expect(t.services.claims.tryClaim).toHaveBeenCalled());
+    // Checked only once the claim is in: before, there is nothing to see yet.
+    expect(await claimLanded).toMatchObject({ personId: 'ana' });
     await expectNothingLeft();
     expect(phone.dials).toHaveLength(0);
     expect(await state('ana')).toMatchObject({ state: 'available', activeClaims: 0 });

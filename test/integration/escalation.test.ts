@@ -485,16 +485,22 @@ describe('escalation (fake telephony, real Redis)', () => {
     const toBo = await dialTo('bo');
     // The hunt's next claim lands only after the call has ended.
     const tryClaim = t.services.claims.tryClaim.bind(t.services.claims);
-    jest.spyOn(t.services.claims, 'tryClaim').mockImplementationOnce(async (...args) => {
-      customer.remoteHangup();
-      await eventually(async () => expect((await t.services.calls.list()).some((c) => c.id === call.id)).toBe(false));
-      return tryClaim(...args);
+    const claimLanded = new Promise((landed) => {
+      jest.spyOn(t.services.claims, 'tryClaim').mockImplementationOnce(async (...args) => {
+        customer.remoteHangup();
+        await eventually(async () => expect((await t.services.calls.list()).some((c) => c.id === call.id)).toBe(false));
+        const claim = await tryClaim(...args);
+        landed(claim);
+        return claim;
+      });
     });
     toBo.fail('declined', 603);
+    // Checked only once the claim is in: before, there is nothing to see yet.
+    expect(await claimLanded).toMatchObject({ personId: 'cy' });
     await eventually(async () => expect(await escalation(id)).toMatchObject({ state: 'ended', reason: 'call_ended' }));
+    await expectNothingLeft();
     expect(phone.dials.some((d) => d.request.uri.includes('cy@'))).toBe(false);
     expect(await state('cy')).toMatchObject({ state: 'available', activeClaims: 0 });
-    await expectNothingLeft();
   });
 
   it('escalation: the phone rings before the offer is logged — the log still has the offer first', async () => {
