@@ -16,8 +16,9 @@ describeLive('desk-phone registration on the live stack', () => {
     const phone = await DeskPhone.start({ user: bo.user, password: bo.password, registrar: live.sipTarget, outDir: live.outDir, expiresSec: 120 });
     try {
       await eventually(async () => expect(await live.presenceOf(bo)).toMatchObject({ state: 'available', reason: 'desk phone registered', activeClaims: 0 }));
-      // A wrong password is refused and changes nothing.
+      // A wrong password is refused and changes nothing; so is a binding too brief to keep.
       expect(await phone.register(120, 'not-the-password')).toBe('forbidden');
+      expect(await phone.register(30)).toBe('too brief min=60');
       expect(await live.presenceOf(bo)).toMatchObject({ state: 'available' });
 
       const { phone: customer, number } = await live.customer(3000);
