@@ -7,39 +7,43 @@ import { describeLive, eventually, liveSuite } from './support/live-suite';
 describeLive('escalation hunts on the live stack', () => {
   const live = liveSuite();
 
-  it('escalation: blind to a skill — the first expert declines (603), the next one gets the customer', async () => {
+  it('escalation: blind to a skill — the first expert declines (603), the next is busy (486), the third gets the customer', async () => {
     const skill = `billing-${live.tag}`;
     const ana = await tokenAgent(live);
     const bo = await live.person('bo', ['expert'], [{ name: skill, level: 3 }]);
     const cy = await live.person('cy', ['expert'], [{ name: skill, level: 3 }]);
+    const dee = await live.person('dee', ['expert'], [{ name: skill, level: 3 }]);
     const anaPhone = await live.deskPhone(ana);
-    // bo registers first: the longest idle, offered first.
+    // In the order they register: the longest idle is offered first.
     const boPhone = await live.deskPhone(bo, 'phone-decline');
-    const cyPhone = await live.deskPhone(cy);
+    const cyPhone = await live.deskPhone(cy, 'phone-busy');
+    const deePhone = await live.deskPhone(dee);
     const { call, customer, number } = await customerWithAgent(live, ana, anaPhone, 9000);
     const agentInRoom = await live.room(call.room);
 
     const requested = await escalate(live, call.id, { target: { skills: [{ name: skill, minLevel: 2 }] }, mode: 'blind' });
-    // The agent leaves at once; bo's phone declines; cy answers.
+    // The agent leaves at once; bo's phone declines, cy's is busy; dee answers.
     await anaPhone.calls.waitForOutcome(/^remote_bye /, 5000);
     await boPhone.calls.waitForOutcome(/^refused_603 /, 5000);
-    await cyPhone.calls.waitForOutcome(/^answered /, 5000);
+    await cyPhone.calls.waitForOutcome(/^refused_486 /, 5000);
+    await deePhone.calls.waitForOutcome(/^answered /, 5000);
     const done = await live.escalation(requested.id, 'joined');
     expect(done.attempts.map((a) => [a.expertId, a.outcome, a.status])).toEqual([
       [bo.id, 'declined', 603],
-      [cy.id, 'answered', undefined],
+      [cy.id, 'busy', 486],
+      [dee.id, 'answered', undefined],
     ]);
-    const members = await live.roomHolds(call.room, [number, cy.user]);
+    const members = await live.roomHolds(call.room, [number, dee.user]);
     const declined = await live.waitForEvent((e) => e.type === 'escalation.declined' && e.data.callId === call.id);
     expect(declined.data).toMatchObject({ expertId: bo.id, via: 'phone', status: 603 });
-    // cy's INVITE carried the case too.
-    expect(cyPhone.calls.received('INVITE')[0]?.header('X-Case-Id')).toBe(requested.caseId);
-    expect(await live.presenceOf(bo)).toMatchObject({ state: 'available', activeClaims: 0 });
+    // dee's INVITE carried the case too.
+    expect(deePhone.calls.received('INVITE')[0]?.header('X-Case-Id')).toBe(requested.caseId);
+    for (const passedOver of [bo, cy]) expect(await live.presenceOf(passedOver)).toMatchObject({ state: 'available', activeClaims: 0 });
     expect(await live.presenceOf(ana)).toMatchObject({ activeClaims: 0 });
 
     await customer.waitForOutcome(/^local_bye$/, 12_000);
-    await cyPhone.calls.waitForOutcome(/^remote_bye /, 5000);
-    await live.expectNothingLeft(call.room, [...agentInRoom, ...members].map((m) => m.uuid), [ana, bo, cy]);
+    await deePhone.calls.waitForOutcome(/^remote_bye /, 5000);
+    await live.expectNothingLeft(call.room, [...agentInRoom, ...members].map((m) => m.uuid), [ana, bo, cy, dee]);
     // Nobody offered the call to an agent while the hunt held the customer.
     expect(anaPhone.calls.received('INVITE')).toHaveLength(1);
   });
