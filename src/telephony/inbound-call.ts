@@ -6,6 +6,7 @@ import { modifyEndpoint } from './endpoint-modify';
 import { CallNotPendingError, errorText, MediaOperationError } from './errors';
 import { DEFAULT_LEG_TIMINGS, type LegTimings, SipLeg } from './leg';
 import type { MediaChannels, OpenedEndpoint } from './media-servers';
+import { answerTimerHeaders } from './session-timer';
 import { userOf } from './sip-uri';
 import { endDialog, endEndpoint } from './teardown';
 
@@ -83,7 +84,7 @@ export class SipInboundCall implements InboundCall {
 
     let dialog: Dialog;
     try {
-      dialog = await this.srf.createUAS(this.req, this.res, { localSdp: opened.endpoint.local.sdp, headers });
+      dialog = await this.srf.createUAS(this.req, this.res, { localSdp: opened.endpoint.local.sdp, headers: { ...headers, ...answerTimerHeaders(this.req) } });
     } catch (err) {
       await this.discard(opened);
       if (this.wasCancelled()) throw new CallNotPendingError(this.sipCallId, 'cancelled');

@@ -6,6 +6,7 @@ import type { Dialog, Endpoint, SipHeaders, SipRequest, SipResponse } from './dr
 import { modifyEndpoint } from './endpoint-modify';
 import { JoinTimeoutError, LegEndedError, MediaOperationError } from './errors';
 import { offerHolds } from './sdp-hold';
+import { refreshAnswerHeaders } from './session-timer';
 import { userOf } from './sip-uri';
 import { endDialog, endEndpoint } from './teardown';
 
@@ -66,7 +67,7 @@ export class SipLeg implements Leg {
     });
     dialog.on('modify', (req, res) => void this.renegotiate(req, res));
     // An UPDATE's offer changes the media as a re-INVITE's does; without one it only refreshes the session.
-    dialog.on('update', (req, res) => (req.body ? void this.renegotiate(req, res) : res.send(200)));
+    dialog.on('update', (req, res) => (req.body ? void this.renegotiate(req, res) : res.send(200, { headers: refreshAnswerHeaders(req) })));
     dialog.on('refer', (req, res) => void this.transfer(req, res));
   }
 
@@ -105,7 +106,7 @@ export class SipLeg implements Leg {
    */
   private async renegotiate(req: SipRequest, res: SipResponse): Promise<void> {
     const log = this.log.child({ legId: this.id });
-    const headers: SipHeaders = { 'Content-Type': 'application/sdp' };
+    const headers: SipHeaders = { 'Content-Type': 'application/sdp', ...refreshAnswerHeaders(req) };
     if (this.dialog.local.contact) headers.Contact = this.dialog.local.contact;
     // A re-INVITE without an offer asks for ours: the one the phone has. Its
     // answer comes in the ACK (a PBX moving the call's media sends one so).

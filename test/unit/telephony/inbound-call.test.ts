@@ -9,8 +9,9 @@ class FakeInviteRequest extends EventEmitter {
   readonly uri = 'sip:2000@127.0.0.1:5060';
   readonly callId = 'call-abc';
   body = 'v=0 caller-offer';
-  get(name: string) {
-    return name.toLowerCase() === 'call-id' ? 'call-abc' : undefined;
+  headers: Record<string, string> = {};
+  get(name: string): string | undefined {
+    return name.toLowerCase() === 'call-id' ? 'call-abc' : this.headers[name];
   }
   has() {
     return true;
@@ -66,6 +67,19 @@ describe('SipInboundCall', () => {
     const leg = await answering;
     expect(leg.id).toBe(media.endpoints[0]?.uuid);
     await expect(call.answer()).rejects.toBeInstanceOf(CallNotPendingError);
+  });
+
+  it("says Require: timer when the caller takes the refreshing (drachtio-server echoes its Session-Expires, not that)", async () => {
+    const { req, uas, srf, call } = setup();
+    req.headers = { 'Session-Expires': '1800;refresher=uac', Supported: 'timer' };
+    const answering = call.answer({ 'X-Call-Id': 'c-1' });
+    await flush();
+    expect(srf.createUAS).toHaveBeenCalledWith(expect.anything(), expect.anything(), {
+      localSdp: 'v=0 offer-from-freeswitch',
+      headers: { 'X-Call-Id': 'c-1', Require: 'timer' },
+    });
+    uas.resolve(new FakeDialog());
+    await answering;
   });
 
   describe('a late offer (an INVITE without SDP)', () => {

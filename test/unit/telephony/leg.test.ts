@@ -156,8 +156,18 @@ describe('SipLeg', () => {
       expect(endpoint.dialog.modify).toHaveBeenCalledWith('v=0 new codec');
       expect(answered).toHaveBeenCalledWith(200, { body: 'v=0 answer-from-freeswitch', headers: SDP });
       const refreshed = dialog.remoteRequest('update');
-      expect(refreshed).toHaveBeenCalledWith(200);
+      expect(refreshed).toHaveBeenCalledWith(200, { headers: {} });
       expect(endpoint.dialog.modify).toHaveBeenCalledTimes(1);
+    });
+
+    it("a session refresh is answered with its timer, so the caller keeps refreshing (drachtio hangs up a dialog whose refresher stops)", async () => {
+      const { dialog } = setup();
+      const timer = { 'Session-Expires': '1800;refresher=uac', Supported: 'timer' };
+      const echoed = { 'Session-Expires': '1800;refresher=uac', Require: 'timer' };
+      expect(dialog.remoteRequest('update', '', timer)).toHaveBeenCalledWith(200, { headers: echoed });
+      const reinvited = dialog.remoteRequest('modify', 'v=0 same media', timer);
+      await flush();
+      expect(reinvited).toHaveBeenCalledWith(200, { body: 'v=0 answer-from-freeswitch', headers: { ...SDP, ...echoed } });
     });
 
     describe("the phone's transfer button (REFER)", () => {
