@@ -56,6 +56,22 @@ describeLive('calls on the live stack', () => {
     await live.expectNothingLeft(call.room, members.map((m) => m.uuid), [ana]);
   });
 
+  it("call: a carrier's session timer — our 200s to its INVITE and to its refresh carry the timer back, so it keeps refreshing", async () => {
+    // drachtio-server runs the timer and hangs up a call whose refresher stops; a 200 to
+    // a refresh without Session-Expires would tell the caller to stop.
+    const { phone: customer, number } = await live.customer(3000, { scenario: 'customer-refresh' });
+    await customer.waitForOutcome(/^answered /, 5000);
+    await customer.waitForOutcome(/^refreshed /, 5000);
+    expect(customer.outcomes().slice(0, 2)).toEqual([
+      'answered session_expires=90;refresher=uac require=timer',
+      'refreshed session_expires=90;refresher=uac require=timer',
+    ]);
+    const call = await live.callOf(number, (c) => c.state === 'queued');
+    const members = await live.roomHolds(call.room, [number]);
+    await customer.waitForOutcome(/^local_bye$/, 5000);
+    await live.expectNothingLeft(call.room, members.map((m) => m.uuid), []);
+  });
+
   it('call: a customer who offers only a codec FreeSWITCH lacks (G.722) is refused with 488, and nothing is left', async () => {
     const { phone: customer, number } = await live.customer(3000, { codec: { name: 'G722', payloadType: 9 } });
     await customer.waitForOutcome(/^rejected 488$/, 5000);

@@ -194,11 +194,14 @@ export function liveSuite() {
      * answer unless the far end does first. `offer: 'late'`: an INVITE without
      * SDP; `codec`: what it offers instead of its audio's (name/payload type).
      */
-    async customer(hangUpAfterMs: number, { offer = 'early', codec }: { offer?: 'early' | 'late'; codec?: { name: string; payloadType: number } } = {}) {
+    async customer(
+      hangUpAfterMs: number,
+      { offer = 'early', codec, scenario = 'customer-call' }: { offer?: 'early' | 'late'; codec?: { name: string; payloadType: number }; scenario?: 'customer-call' | 'customer-refresh' } = {},
+    ) {
       numbers += 1;
       const number = `+4319${parseInt(tag, 16) % 100000}${numbers}`;
       const phone = await SippPhone.start({
-        scenario: 'customer-call',
+        scenario,
         outDir,
         name: `customer-${numbers}`,
         remote: sipTarget,

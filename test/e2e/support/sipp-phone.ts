@@ -20,6 +20,7 @@ const SIPP_WORK_DIR = path.resolve(__dirname, '../../../test-output/e2e');
 
 export type Scenario =
   | 'customer-call'
+  | 'customer-refresh'
   | 'phone-register'
   | 'phone-answer'
   | 'phone-buttons'
@@ -34,14 +35,14 @@ export interface SippPhoneOptions {
   outDir: string;
   /** File-name prefix in outDir; defaults to the scenario name. */
   name?: string;
-  /** host:port to send the first request to (UAC scenarios: customer-call, phone-register). */
+  /** host:port to send the first request to (UAC scenarios: customer-call, customer-refresh, phone-register). */
   remote?: string;
   /** The Request-URI user of customer-call (sipp -s). */
   service?: string;
   /** Scenario keys (sipp -key): user, contact_port, expires … */
   keys?: Record<string, string | number>;
   /**
-   * customer-call: the caller (From user) of each call, in turn, given to sipp
+   * customer-call, customer-refresh: the caller (From user) of each call, in turn, given to sipp
    * as an injection file (-inf); one sipp plays many customers. Default "customer".
    */
   callers?: string[];
@@ -224,7 +225,8 @@ export class SippPhone {
   }
 
   private static async spawn(options: SippPhoneOptions): Promise<SippPhone> {
-    if (!options.remote && (options.scenario === 'customer-call' || options.scenario === 'phone-register')) {
+    const customer = options.scenario.startsWith('customer-');
+    if (!options.remote && (customer || options.scenario === 'phone-register')) {
       throw new Error(`${options.scenario} sends the first request: give it a remote (drachtio's host:port)`);
     }
     const sipPort = options.sipPort ?? (await freeUdpPort(range(process.env.SIPP_SIP_PORTS, [15000, 15999])));
@@ -260,7 +262,7 @@ export class SippPhone {
     if (options.calls !== undefined) args.push('-m', String(options.calls));
     // -l too: sipp's own cap on open calls follows the scenario's pauses and would slow the rate.
     if (options.rate !== undefined) args.push('-r', String(options.rate), '-l', String(options.calls ?? 1000));
-    if (options.scenario === 'customer-call') {
+    if (customer) {
       const injection = `${prefix}.callers.csv`;
       fs.writeFileSync(injection, ['SEQUENTIAL', ...(options.callers ?? ['customer']).map((caller) => `${caller};`)].join('\n') + '\n');
       args.push('-inf', injection);
@@ -268,7 +270,7 @@ export class SippPhone {
     if (options.maxRunSec !== undefined) args.push('-timeout', String(options.maxRunSec), '-timeout_error');
     if (options.auth) args.push('-au', options.auth.user, '-ap', options.auth.password);
     // A keyword a scenario uses but nobody sets makes sipp refuse the scenario: give every key a default.
-    const audio = options.audio ?? (options.scenario === 'customer-call' ? 'PCMA/30' : 'PCMU/20');
+    const audio = options.audio ?? (customer ? 'PCMA/30' : 'PCMU/20');
     const keys = { user: 'phone', expires: 3600, contact_host: LOCAL_IP, contact_port: sipPort, transfer_to: 'colleague', offer: 'early', ...audioKeys(audio), ...options.keys };
     for (const [key, value] of Object.entries(keys)) args.push('-key', key, String(value));
 
