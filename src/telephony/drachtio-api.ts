@@ -93,6 +93,7 @@ export interface Dialog {
   on(event: 'modify', listener: (req: SipRequest, res: SipResponse) => void): this;
   /** The far end's UPDATE or REFER; without a listener srf answers 200 and does nothing more. */
   on(event: 'update' | 'refer', listener: (req: SipRequest, res: SipResponse) => void): this;
+  off(event: 'modify' | 'update', listener: (req: SipRequest, res: SipResponse) => void): this;
   /** The ACK of our 200 OK; after a late offer it carries the far end's answer (srf sets remote.sdp first). */
   once(event: 'ack', listener: (req: SipRequest) => void): this;
   /** Sends a request in the dialog (a NOTIFY …); resolves with the far end's final response. */

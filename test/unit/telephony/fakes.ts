@@ -50,10 +50,17 @@ export class FakeDialog extends EventEmitter implements Dialog {
   remoteBye() {
     this.emit('destroy', {} as SipRequest, 'normal release');
   }
-  /** The phone re-INVITEs with this offer (srf takes it as the remote SDP first, even an empty one); returns the response's send. */
+  /**
+   * The phone re-INVITEs with this offer (srf takes it as the remote SDP first,
+   * even an empty one, and with no 'modify' listener answers 200 with our SDP
+   * itself); returns the response's send.
+   */
   remoteReinvite(body: string) {
     this.remote.sdp = body;
-    return this.remoteRequest('modify', body);
+    if (this.listenerCount('modify') > 0) return this.remoteRequest('modify', body);
+    const send = jest.fn();
+    send(200, { body: this.local.sdp });
+    return send;
   }
 
   /** The phone's ACK, with an answer or none (srf takes an answer as the remote SDP first). */

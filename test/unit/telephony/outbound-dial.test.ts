@@ -250,6 +250,28 @@ describe('SipOutboundDial', () => {
     expect(media.released).toEqual([endpoint.uuid]);
   });
 
+  it("refuses (491) the phone's media change while the endpoint takes its answer, so FreeSWITCH misses nothing; the leg takes the retry", async () => {
+    const { media, uac, dial } = setup();
+    const gate = deferred<void>();
+    await flush();
+    const endpoint = media.endpoints[0]!;
+    endpoint.dialog.modify.mockImplementationOnce(() => gate.promise.then(() => 'v=0 answer-from-freeswitch'));
+    const dialog = uac.answer();
+    await flush();
+    // Without a listener srf would answer 200 with our first offer, and FreeSWITCH would never know.
+    expect(dialog.remoteReinvite('v=0 one codec only')).toHaveBeenCalledWith(491, 'Request Pending');
+    expect(dialog.remoteRequest('update', 'v=0 one codec only')).toHaveBeenCalledWith(491, 'Request Pending');
+    // An UPDATE without an offer only refreshes the session.
+    expect(dialog.remoteRequest('update')).toHaveBeenCalledWith(200, { headers: {} });
+    expect(dialog.remote.sdp).toBe('v=0 answer-from-phone');
+    gate.resolve();
+    expect('answered' in (await dial.result)).toBe(true);
+    const retried = dialog.remoteReinvite('v=0 one codec only');
+    await flush();
+    expect(endpoint.dialog.modify.mock.calls).toEqual([['v=0 answer-from-phone'], ['v=0 one codec only']]);
+    expect(retried).toHaveBeenCalledWith(200, expect.objectContaining({ body: 'v=0 answer-from-freeswitch' }));
+  });
+
   it('gives up as no_answer when the ring timer runs out while ringing', async () => {
     const { uac, dial } = setup({ ringTimeoutSec: 0.03 });
     await flush();
