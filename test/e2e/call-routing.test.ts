@@ -56,6 +56,24 @@ describeLive('calls on the live stack', () => {
     await live.expectNothingLeft(call.room, members.map((m) => m.uuid), [ana]);
   });
 
+  it("call: an agent's phone that changes its media as soon as it answers — FreeSWITCH follows it (a 491 while the leg is set up, then the retry)", async () => {
+    const ana = await live.person('ana', ['agent']);
+    const anaPhone = await live.deskPhone(ana, 'phone-renegotiate');
+    const { phone: customer, number } = await live.customer(4000);
+    await customer.waitForOutcome(/^answered$/, 5000);
+    // Answered 200 by the leg, at once or after a 491 while the endpoint took the phone's first answer.
+    await anaPhone.calls.waitForOutcome(/^reinvite_answered 200 /, 5000);
+    const call = await live.callOf(number, (c) => c.state === 'connected');
+    const members = await live.roomHolds(call.room, [number, ana.user]);
+    const agentLeg = members.find((m) => m.callerIdNumber === ana.user);
+    // srf alone would have answered with our first offer, and FreeSWITCH kept sending to the old port.
+    expect((await live.esl.api(`uuid_getvar ${agentLeg?.uuid} remote_media_port`)).trim()).toBe(String(anaPhone.calls.mediaPort + 2));
+
+    await customer.waitForOutcome(/^local_bye$/, 8000);
+    await anaPhone.calls.waitForOutcome(/^remote_bye /, 5000);
+    await live.expectNothingLeft(call.room, members.map((m) => m.uuid), [ana]);
+  });
+
   it("call: a carrier's session timer — our 200s to its INVITE and to its refresh carry the timer back, so it keeps refreshing", async () => {
     // drachtio-server runs the timer and hangs up a call whose refresher stops; a 200 to
     // a refresh without Session-Expires would tell the caller to stop.

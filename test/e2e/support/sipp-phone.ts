@@ -24,6 +24,7 @@ export type Scenario =
   | 'phone-register'
   | 'phone-answer'
   | 'phone-buttons'
+  | 'phone-renegotiate'
   | 'phone-busy'
   | 'phone-decline'
   | 'phone-no-answer';
