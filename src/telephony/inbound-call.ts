@@ -5,6 +5,7 @@ import { DeadlineError, withDeadline } from './deadline';
 import { modifyEndpoint } from './endpoint-modify';
 import { CallNotPendingError, errorText, MediaOperationError } from './errors';
 import { DEFAULT_LEG_TIMINGS, type LegTimings, SipLeg } from './leg';
+import { refuseMediaChangesUntilLeg } from './media-change-guard';
 import type { MediaChannels, OpenedEndpoint } from './media-servers';
 import { answerTimerHeaders } from './session-timer';
 import { userOf } from './sip-uri';
@@ -130,7 +131,11 @@ export class SipInboundCall implements InboundCall {
     try {
       const ack = await withDeadline(ackOrBye, this.ackWaitMs, () => new DeadlineError('the ACK of our 200 OK', this.ackWaitMs));
       if (ack && !ack.body) throw new MediaOperationError('answering a late offer', 'the ACK carries no SDP answer');
-      if (ack) await modifyEndpoint(opened.endpoint, ack.body, this.timings.modifyMs);
+      if (ack) {
+        // The leg that follows the caller's media changes does not listen yet.
+        const stopRefusing = refuseMediaChangesUntilLeg(dialog);
+        await modifyEndpoint(opened.endpoint, ack.body, this.timings.modifyMs).finally(stopRefusing);
+      }
     } catch (err) {
       if (!hungUp) {
         this.phase = 'rejected';

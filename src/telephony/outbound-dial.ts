@@ -4,9 +4,9 @@ import type { Dialog, SipRequest, SipResponse, Srf, UacOptions } from './drachti
 import { modifyEndpoint } from './endpoint-modify';
 import { errorText } from './errors';
 import { DEFAULT_LEG_TIMINGS, type LegTimings, SipLeg } from './leg';
+import { refuseMediaChangesUntilLeg } from './media-change-guard';
 import type { MediaChannels, OpenedEndpoint } from './media-servers';
 import { dialFailureOf, type LocalCancel } from './sip-failure';
-import { refreshAnswerHeaders } from './session-timer';
 import { endDialog, endEndpoint } from './teardown';
 import { hostOf, userOf } from './sip-uri';
 
@@ -31,31 +31,6 @@ export function endpointFromHeader(targetUri: string): string {
 function memberFromHeader(request: DialRequest): string {
   if (request.memberName) return `<sip:${request.memberName}@localhost>`;
   return typeof request.uri === 'string' ? endpointFromHeader(request.uri) : '<sip:dial@localhost>';
-}
-
-/**
- * A phone may change its media at once after answering (a re-INVITE narrowing
- * the codecs, or an UPDATE with an offer) while the endpoint is still taking
- * its answer and no leg listens yet. srf would then answer alone, with our
- * first offer, and FreeSWITCH would never hear of the change. Until the leg
- * exists such a request gets 491 Request Pending, which asks the phone to try
- * again within a few seconds (RFC 3261 14.1); the leg answers the retry.
- * Returns the function that stops it.
- */
-function refuseMediaChangesUntilLeg(dialog: Dialog): () => void {
-  const answered = dialog.remote.sdp;
-  const refuse = (_req: SipRequest, res: SipResponse) => {
-    // srf took the refused offer as the phone's SDP already.
-    dialog.remote.sdp = answered;
-    res.send(491, 'Request Pending');
-  };
-  const refuseOffer = (req: SipRequest, res: SipResponse) => (req.body ? refuse(req, res) : res.send(200, { headers: refreshAnswerHeaders(req) }));
-  dialog.on('modify', refuse);
-  dialog.on('update', refuseOffer);
-  return () => {
-    dialog.off('modify', refuse);
-    dialog.off('update', refuseOffer);
-  };
 }
 
 /** A dial that could not even start (e.g. its media server is unknown). */

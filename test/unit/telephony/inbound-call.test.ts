@@ -104,6 +104,24 @@ describe('SipInboundCall', () => {
       expect(endpoint?.dialog.modify).toHaveBeenCalledWith('v=0 answer-in-ack');
     });
 
+    it("refuses (491) the caller's media change while the endpoint takes the answer from the ACK; the leg takes the retry", async () => {
+      const { media, call, dialog } = lateOffer();
+      const answering = call.answer();
+      await flush();
+      const endpoint = media.endpoints[0]!;
+      const modifying = deferred<string>();
+      endpoint.dialog.modify.mockReturnValueOnce(modifying.promise);
+      dialog.remoteAck('v=0 answer-in-ack');
+      await flush();
+      expect(dialog.remoteReinvite('v=0 moved')).toHaveBeenCalledWith(491, 'Request Pending');
+      expect(dialog.remote.sdp).toBe('v=0 answer-in-ack');
+      modifying.resolve('v=0 answer-from-freeswitch');
+      await answering;
+      dialog.remoteReinvite('v=0 moved');
+      await flush();
+      expect(endpoint.dialog.modify.mock.calls).toEqual([['v=0 answer-in-ack'], ['v=0 moved']]);
+    });
+
     it('hangs up (BYE) and frees the endpoint when the ACK brings no answer; the engine may still "reject"', async () => {
       const { res, media, call, dialog } = lateOffer();
       const answering = call.answer();
