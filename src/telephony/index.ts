@@ -23,6 +23,7 @@ import { DEFAULT_DIAL_TIMINGS, type DialTimings, failedDial, SipOutboundDial } f
 import { answerOptions } from './options-ping';
 import { defaultExpires, registrarHandler } from './registrar';
 import { Signalling } from './signalling';
+import { unsupportedExtensions } from './sip-extensions';
 
 export interface TelephonyOptions {
   /** Played to a held member instead of the room (a FreeSWITCH sound: local_stream://…, a file path). */
@@ -127,6 +128,12 @@ export class DrachtioTelephony implements Telephony {
     const handler = this.inboundHandler;
     if (!handler) {
       res.send(503, 'Not Ready');
+      return;
+    }
+    const unsupported = unsupportedExtensions(req);
+    if (unsupported.length > 0) {
+      this.log.info({ unsupported }, 'refused an INVITE requiring extensions we lack');
+      res.send(420, 'Bad Extension', { headers: { Unsupported: unsupported.join(', ') } });
       return;
     }
     let call: SipInboundCall;
