@@ -20,6 +20,19 @@ function setup(overrides: Partial<DialRequest> = {}, prepare?: (media: FakeMedia
   return { media, uac, dial, request };
 }
 
+/** A dial the phone has answered (after ringing, if asked), whose endpoint takes the answer until the gate opens. */
+async function answeredWhileEndpointTakesAnswer({ ringFirst = false } = {}) {
+  const parts = setup();
+  const gate = deferred<void>();
+  await flush();
+  if (ringFirst) parts.uac.provisional(180);
+  const endpoint = parts.media.endpoints[0]!;
+  endpoint.dialog.modify.mockImplementationOnce(() => gate.promise.then(() => 'v=0 answer-from-freeswitch'));
+  const dialog = parts.uac.answer();
+  await flush();
+  return { ...parts, gate, endpoint, dialog };
+}
+
 describe('SipOutboundDial', () => {
   it('answers: endpoint offer in the INVITE, phone answer to the endpoint, a Leg on that endpoint', async () => {
     const { media, uac, dial } = setup();
@@ -216,14 +229,7 @@ describe('SipOutboundDial', () => {
   });
 
   it('never hands out a leg when cancel() lands between the 200 OK and the end of modify', async () => {
-    const { media, uac, dial } = setup();
-    const gate = deferred<void>();
-    await flush();
-    uac.provisional(180);
-    const endpoint = media.endpoints[0]!;
-    endpoint.dialog.modify.mockImplementationOnce(() => gate.promise.then(() => 'v=0 answer-from-freeswitch'));
-    const dialog = uac.answer();
-    await flush();
+    const { uac, dial, gate, endpoint, dialog } = await answeredWhileEndpointTakesAnswer({ ringFirst: true });
     expect(endpoint.dialog.modify).toHaveBeenCalled();
     dial.cancel();
     expect(await dial.result).toEqual({ failed: { outcome: 'cancelled', status: 200, reason: 'answered after cancel' } });
@@ -235,13 +241,7 @@ describe('SipOutboundDial', () => {
   });
 
   it('fails, and frees the endpoint, when the phone hangs up while the endpoint takes the answer', async () => {
-    const { media, uac, dial } = setup();
-    const gate = deferred<void>();
-    await flush();
-    const endpoint = media.endpoints[0]!;
-    endpoint.dialog.modify.mockImplementationOnce(() => gate.promise.then(() => 'v=0 answer-from-freeswitch'));
-    const dialog = uac.answer();
-    await flush();
+    const { media, dial, gate, endpoint, dialog } = await answeredWhileEndpointTakesAnswer();
     dialog.remoteBye();
     gate.resolve();
     expect(await dial.result).toEqual({ failed: { outcome: 'failed', reason: 'the phone hung up while the call was being connected' } });
@@ -251,13 +251,7 @@ describe('SipOutboundDial', () => {
   });
 
   it("refuses (491) the phone's media change while the endpoint takes its answer, so FreeSWITCH misses nothing; the leg takes the retry", async () => {
-    const { media, uac, dial } = setup();
-    const gate = deferred<void>();
-    await flush();
-    const endpoint = media.endpoints[0]!;
-    endpoint.dialog.modify.mockImplementationOnce(() => gate.promise.then(() => 'v=0 answer-from-freeswitch'));
-    const dialog = uac.answer();
-    await flush();
+    const { dial, gate, endpoint, dialog } = await answeredWhileEndpointTakesAnswer();
     // Without a listener srf would answer 200 with our first offer, and FreeSWITCH would never know.
     expect(dialog.remoteReinvite('v=0 one codec only')).toHaveBeenCalledWith(491, 'Request Pending');
     expect(dialog.remoteRequest('update', 'v=0 one codec only')).toHaveBeenCalledWith(491, 'Request Pending');
