@@ -518,6 +518,18 @@ describe('call engine (fake telephony, real Redis)', () => {
     await t.services.registrations.expireLapsed(Date.now() + 1500);
     expect(await store.contactOf('ana')).toBe('sip:ana@10.0.0.9:5060');
     expect(await state('ana')).toMatchObject({ state: 'available', reason: 'desk phone registered' });
+
+    // Or between the removal and her going offline: she comes back.
+    await registrar.onRegister({ user: 'ana', contact: 'sip:ana@10.0.0.8:5060', expiresSec: 1 });
+    const removeLapsed = store.removeLapsed.bind(store);
+    jest.spyOn(store, 'removeLapsed').mockImplementationOnce(async (user, nowMs) => {
+      const removed = await removeLapsed(user, nowMs);
+      await registrar.onRegister({ user: 'ana', contact: 'sip:ana@10.0.0.9:5060', expiresSec: 600 });
+      return removed;
+    });
+    await t.services.registrations.expireLapsed(Date.now() + 1500);
+    expect(await store.contactOf('ana')).toBe('sip:ana@10.0.0.9:5060');
+    expect(await state('ana')).toMatchObject({ state: 'available', reason: 'desk phone registered' });
   });
 
   it("presence: a phone behind NAT is dialled where its REGISTER came from, and un-registers by the contact it registered or by the wildcard", async () => {
