@@ -130,6 +130,12 @@ export interface Srf {
   on(event: 'reconnecting', listener: (info: { delay: number; attempt: number }) => void): this;
   invite(handler: (req: SipRequest, res: SipResponse) => void): void;
   options(handler: (req: SipRequest, res: SipResponse) => void): void;
+  /** Requests of these methods that come outside any dialog srf holds. */
+  subscribe(handler: (req: SipRequest, res: SipResponse) => void): void;
+  notify(handler: (req: SipRequest, res: SipResponse) => void): void;
+  info(handler: (req: SipRequest, res: SipResponse) => void): void;
+  publish(handler: (req: SipRequest, res: SipResponse) => void): void;
+  message(handler: (req: SipRequest, res: SipResponse) => void): void;
   use(method: string, middleware: SipMiddleware[]): void;
   createUAS(req: SipRequest, res: SipResponse, opts: { localSdp: string; headers?: SipHeaders }): Promise<Dialog>;
   /** Mutates `opts` (uri, From, Contact): pass a fresh object each time. */

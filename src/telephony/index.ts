@@ -24,6 +24,7 @@ import { answerOptions } from './options-ping';
 import { defaultExpires, registrarHandler } from './registrar';
 import { Signalling } from './signalling';
 import { unsupportedExtensions } from './sip-extensions';
+import { methodNotAllowed, noSuchDialog, refuseSubscription } from './unserved-requests';
 
 export interface TelephonyOptions {
   /** Played to a held member instead of the room (a FreeSWITCH sound: local_stream://…, a file path). */
@@ -59,6 +60,11 @@ export class DrachtioTelephony implements Telephony {
     this.signalling = new Signalling(this.srf, config.drachtio, this.log, () => this.media.renewStandbyEndpoints());
     this.srf.invite((req, res) => this.invite(req, res));
     this.srf.options(answerOptions(() => this.inboundHandler !== undefined && this.freeswitch().state === 'connected'));
+    this.srf.subscribe(refuseSubscription);
+    this.srf.notify(noSuchDialog);
+    this.srf.info(noSuchDialog);
+    this.srf.publish(methodNotAllowed);
+    this.srf.message(methodNotAllowed);
     this.signalling.start();
     this.media.start();
   }

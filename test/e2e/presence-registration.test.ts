@@ -80,31 +80,54 @@ describeLive('desk-phone registration on the live stack', () => {
     }
   });
 
-  it('presence: a keep-alive OPTIONS (a phone, a balancer) is answered 200 with the methods we take', async () => {
+  /** One request outside any dialog, straight over UDP; resolves with the answer (a 100 Trying skipped). */
+  async function requestOutsideDialog(method: string, headers: string[] = []): Promise<string> {
     const socket = dgram.createSocket('udp4');
     try {
-      const reply = new Promise<string>((resolve) => socket.once('message', (message) => resolve(message.toString())));
+      const answered = new Promise<string>((resolve) =>
+        socket.on('message', (message) => {
+          const text = message.toString();
+          if (!text.startsWith('SIP/2.0 100 ')) resolve(text);
+        }),
+      );
       await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
       const [host, port] = live.sipTarget.split(':') as [string, string];
       const local = socket.address().port;
-      const options = [
-        `OPTIONS sip:${live.sipTarget} SIP/2.0`,
-        `Via: SIP/2.0/UDP 127.0.0.1:${local};branch=z9hG4bK-options-${Date.now()}`,
-        'From: <sip:keepalive@127.0.0.1>;tag=ka',
+      const request = [
+        `${method} sip:${live.sipTarget} SIP/2.0`,
+        `Via: SIP/2.0/UDP 127.0.0.1:${local};branch=z9hG4bK-${method.toLowerCase()}-${Date.now()}`,
+        'From: <sip:desk@127.0.0.1>;tag=ka',
         `To: <sip:${live.sipTarget}>`,
-        `Call-ID: options-${Date.now()}@127.0.0.1`,
-        'CSeq: 1 OPTIONS',
+        `Call-ID: ${method.toLowerCase()}-${Date.now()}@127.0.0.1`,
+        `CSeq: 1 ${method}`,
+        `Contact: <sip:desk@127.0.0.1:${local}>`,
         'Max-Forwards: 70',
+        ...headers,
         'Content-Length: 0',
         '',
         '',
       ].join('\r\n');
-      socket.send(options, Number(port), host);
-      const answer = await reply;
-      expect(answer.split('\r\n')[0]).toBe('SIP/2.0 200 OK');
-      expect(answer).toMatch(/^Allow: .*REGISTER/m);
+      socket.send(request, Number(port), host);
+      return await answered;
     } finally {
       socket.close();
+    }
+  }
+
+  it('presence: a keep-alive OPTIONS (a phone, a balancer) is answered 200 with the methods we take', async () => {
+    const answer = await requestOutsideDialog('OPTIONS');
+    expect(answer.split('\r\n')[0]).toBe('SIP/2.0 200 OK');
+    expect(answer).toMatch(/^Allow: .*REGISTER/m);
+  });
+
+  it("presence: a desk phone's voicemail SUBSCRIBE gets 489, a MESSAGE or PUBLISH 405 with what we take, a stray NOTIFY or INFO 481 — not the 503 that reads as down", async () => {
+    expect((await requestOutsideDialog('SUBSCRIBE', ['Event: message-summary', 'Expires: 3600'])).split('\r\n')[0]).toBe('SIP/2.0 489 Bad Event');
+    const message = await requestOutsideDialog('MESSAGE');
+    expect(message.split('\r\n')[0]).toBe('SIP/2.0 405 Method Not Allowed');
+    expect(message).toMatch(/^Allow: .*INVITE/m);
+    expect((await requestOutsideDialog('PUBLISH', ['Event: presence'])).split('\r\n')[0]).toBe('SIP/2.0 405 Method Not Allowed');
+    for (const [method, headers] of [['NOTIFY', ['Event: check-sync']], ['INFO', []]] as const) {
+      expect((await requestOutsideDialog(method, [...headers])).split('\r\n')[0]).toBe('SIP/2.0 481 Call/Transaction Does Not Exist');
     }
   });
 });
