@@ -188,6 +188,8 @@ export interface Endpoint {
    * channel connections are not told of completions (drachtio-adapter.ts).
    */
   execute(app: string, arg: string): Promise<never>;
+  /** An event-socket api command, run at once (not queued behind the channel's applications); resolves with the reply event. */
+  api(command: string, args: string): Promise<{ getBody(): string }>;
 }
 
 export interface CreateEndpointOptions {

@@ -5,6 +5,7 @@ import { DeadlineError, withDeadline } from './deadline';
 import type { Dialog, Endpoint, SipHeaders, SipRequest, SipResponse } from './drachtio-api';
 import { modifyEndpoint } from './endpoint-modify';
 import { JoinTimeoutError, LegEndedError, MediaOperationError } from './errors';
+import { setHeldMediaTimeout } from './held-media-timeout';
 import { offerHolds } from './sdp-hold';
 import { refreshAnswerHeaders } from './session-timer';
 import { userOf } from './sip-uri';
@@ -116,7 +117,7 @@ export class SipLeg implements Leg {
       return;
     }
     try {
-      const answer = await modifyEndpoint(this.endpoint, req.body, this.timings.modifyMs);
+      const answer = await this.giveEndpoint(req.body, log);
       this.dialog.local.sdp = answer;
       this.phoneSdp = req.body;
       res.send(200, { body: answer, headers });
@@ -133,12 +134,37 @@ export class SipLeg implements Leg {
     if (!answer || answer === this.phoneSdp || this.endedBy) return;
     const log = this.log.child({ legId: this.id });
     try {
-      await modifyEndpoint(this.endpoint, answer, this.timings.modifyMs);
+      await this.giveEndpoint(answer, log);
       this.phoneSdp = answer;
       log.info("the phone changed its media in an ACK's answer; FreeSWITCH follows");
       this.holdChanged(offerHolds(answer));
     } catch (err) {
       log.warn({ err }, "FreeSWITCH refused the phone's answer in its ACK; it keeps the media it had");
+    }
+  }
+
+  /**
+   * Gives the endpoint the phone's new SDP. A hold or a resume first sets the
+   * channel's media timeout for it (held-media-timeout.ts), and puts it back
+   * when FreeSWITCH refuses the SDP.
+   */
+  private async giveEndpoint(sdp: string, log: Logger): Promise<string> {
+    const holdChanges = offerHolds(sdp) !== this.phoneHolds;
+    if (holdChanges) await this.mediaTimeoutFor(!this.phoneHolds, log);
+    try {
+      return await modifyEndpoint(this.endpoint, sdp, this.timings.modifyMs);
+    } catch (err) {
+      if (holdChanges) await this.mediaTimeoutFor(this.phoneHolds, log);
+      throw err;
+    }
+  }
+
+  private async mediaTimeoutFor(held: boolean, log: Logger): Promise<void> {
+    try {
+      await withDeadline(setHeldMediaTimeout(this.endpoint, held), this.timings.modifyMs, () => new DeadlineError('uuid_setvar', this.timings.modifyMs));
+    } catch (err) {
+      // The change goes ahead: at worst a quiet held phone is hung up as before.
+      log.warn({ err, held }, "could not set the media timeout of the phone's hold");
     }
   }
 

@@ -38,6 +38,7 @@ export class FakeEndpoint extends EventEmitter implements Endpoint {
   destroy = jest.fn(() => Promise.resolve());
   // As on a live channel connection: queued, never told of completion.
   execute = jest.fn((_app: string, _arg: string) => new Promise<never>(() => undefined));
+  api = jest.fn((_command: string, _args: string) => Promise.resolve({ getBody: () => '+OK\n' }));
 }
 
 export class FakeDialog extends EventEmitter implements Dialog {

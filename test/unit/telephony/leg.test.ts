@@ -1,4 +1,5 @@
 import { JoinTimeoutError, LegEndedError } from '../../../src/telephony/errors';
+import { HELD_MEDIA_TIMEOUT_MS } from '../../../src/telephony/held-media-timeout';
 import { SipLeg } from '../../../src/telephony/leg';
 import { deferred, FakeDialog, FakeEndpoint, flush, silentLog } from './fakes';
 
@@ -106,6 +107,35 @@ describe('SipLeg', () => {
       expect(endpoint.dialog.modify).toHaveBeenCalledWith('v=0 hold a=sendonly');
       expect(answered).toHaveBeenCalledWith(200, { body: 'v=0 answer-from-freeswitch', headers: SDP });
       expect(dialog.local.sdp).toBe('v=0 answer-from-freeswitch');
+    });
+
+    it("a hold gives the channel the held phone's media timeout first (a quiet held phone is not dead); a resume, or a refused hold, takes it back", async () => {
+      const { endpoint, dialog } = setup();
+      const order: string[] = [];
+      endpoint.api.mockImplementation(async (command: string, args: string) => {
+        order.push(`${command} ${args}`);
+        return { getBody: () => '+OK\n' };
+      });
+      endpoint.dialog.modify.mockImplementation(async (sdp: string) => {
+        order.push(`modify ${sdp}`);
+        return 'v=0 answer-from-freeswitch';
+      });
+      const sdp = (direction: string) => `v=0\r\nc=IN IP4 10.0.0.5\r\nm=audio 4000 RTP/AVP 0\r\na=${direction}\r\n`;
+      const held = `uuid_setvar ${endpoint.uuid} media_timeout_audio ${HELD_MEDIA_TIMEOUT_MS}`;
+      const cleared = `uuid_setvar ${endpoint.uuid} media_timeout_audio`;
+      dialog.remoteReinvite(sdp('sendonly'));
+      await flush();
+      dialog.remoteReinvite(sdp('sendonly'));
+      await flush();
+      dialog.remoteReinvite(sdp('sendrecv'));
+      await flush();
+      expect(order).toEqual([held, `modify ${sdp('sendonly')}`, `modify ${sdp('sendonly')}`, cleared, `modify ${sdp('sendrecv')}`]);
+
+      order.length = 0;
+      endpoint.dialog.modify.mockRejectedValueOnce(new Error('488 Not Acceptable Here'));
+      expect(dialog.remoteReinvite(sdp('inactive'))).toBeDefined();
+      await flush();
+      expect(order).toEqual([held, cleared]);
     });
 
     it('refused by FreeSWITCH: 488 to the phone, and both keep the media they had', async () => {
