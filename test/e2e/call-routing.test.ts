@@ -173,6 +173,25 @@ describeLive('calls on the live stack', () => {
     expect(live.events().find((e) => e.type === 'call.ended')?.data).toMatchObject({ reason: 'customer_hangup' });
   });
 
+  it("call: an agent whose desk phone holds the customer and then sends nothing stays in the call past FreeSWITCH's media timeout", async () => {
+    const mediaTimeoutMs = Number(process.env.E2E_MEDIA_TIMEOUT_MS ?? 60_000);
+    const ana = await live.person('ana', ['agent']);
+    // It talks for 7 s (sipp's PCMA/30 recording), holds, and goes quiet.
+    const anaPhone = await live.deskPhone(ana, 'phone-hold-quiet', { audio: 'PCMA/30' });
+    const { phone: customer, number } = await live.customer(mediaTimeoutMs + 20_000);
+    await customer.waitForOutcome(/^answered$/, 5000);
+    await anaPhone.calls.waitForOutcome(/^hold_answered 200 /, 15_000);
+    // A dead phone is hung up after the media timeout; a held one is not.
+    await new Promise((r) => setTimeout(r, mediaTimeoutMs + 3000));
+    const call = await live.callOf(number, (c) => c.state === 'connected');
+    const members = await live.roomHolds(call.room, [number, ana.user]);
+    expect(anaPhone.calls.outcomes().filter((o) => o.startsWith('remote_bye'))).toEqual([]);
+
+    await customer.waitForOutcome(/^local_bye$/, 20_000);
+    await anaPhone.calls.waitForOutcome(/^remote_bye /, 5000);
+    await live.expectNothingLeft(call.room, members.map((m) => m.uuid), [ana]);
+  });
+
   it("call: an agent whose desk phone dies without a BYE leaves the call after FreeSWITCH's media timeout", async () => {
     const mediaTimeoutMs = Number(process.env.E2E_MEDIA_TIMEOUT_MS ?? 60_000);
     const ana = await live.person('ana', ['agent']);

@@ -12,7 +12,7 @@ export interface DeskPhoneOptions {
   registrar: string;
   outDir: string;
   /** How the phone treats calls; default phone-answer. */
-  scenario?: Extract<Scenario, 'phone-answer' | 'phone-buttons' | 'phone-renegotiate' | 'phone-busy' | 'phone-decline' | 'phone-no-answer'>;
+  scenario?: Extract<Scenario, 'phone-answer' | 'phone-buttons' | 'phone-renegotiate' | 'phone-hold-quiet' | 'phone-busy' | 'phone-decline' | 'phone-no-answer'>;
   /** The user phone-buttons transfers its call to (a desk user); by default "colleague", whom nobody has. */
   transferTo?: string;
   /** Passed on to the answering sipp (ringing time, hang-up cue, codec …). */

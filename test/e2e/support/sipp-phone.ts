@@ -25,6 +25,7 @@ export type Scenario =
   | 'phone-answer'
   | 'phone-buttons'
   | 'phone-renegotiate'
+  | 'phone-hold-quiet'
   | 'phone-busy'
   | 'phone-decline'
   | 'phone-no-answer';
