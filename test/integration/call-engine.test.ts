@@ -51,6 +51,15 @@ describe('call engine (fake telephony, real Redis)', () => {
 
   const expectNothingLeft = () => leftovers(phone, t.redis);
 
+  /** The service started, and ana, an agent whose desk phone (user ana) registers with us: the registrar the phone talks to. */
+  async function anaWithDeskPhone() {
+    await start();
+    await t.services.directory.create(
+      personInputSchema.parse(agent('ana', { contacts: { desk: { user: 'ana' } }, sipPassword: 'ana-secret-1' })),
+    );
+    return phone.registrar!;
+  }
+
   /** A customer's call that ana answered: its live record once connected. */
   async function anaTalking() {
     await start();
@@ -478,11 +487,7 @@ describe('call engine (fake telephony, real Redis)', () => {
   });
 
   it('presence: a desk phone registering makes its person reachable and available; un-registering, offline', async () => {
-    await start();
-    await t.services.directory.create(
-      personInputSchema.parse(agent('ana', { contacts: { desk: { user: 'ana' } }, sipPassword: 'ana-secret-1' })),
-    );
-    const registrar = phone.registrar!;
+    const registrar = await anaWithDeskPhone();
     expect(await registrar.passwordFor('ana')).toBe('ana-secret-1');
     expect(await registrar.passwordFor('nobody')).toBeUndefined();
 
@@ -501,11 +506,7 @@ describe('call engine (fake telephony, real Redis)', () => {
   });
 
   it('presence: a phone that registers again while its lapsed binding is being expired keeps the new one, and its person stays available', async () => {
-    await start();
-    await t.services.directory.create(
-      personInputSchema.parse(agent('ana', { contacts: { desk: { user: 'ana' } }, sipPassword: 'ana-secret-1' })),
-    );
-    const registrar = phone.registrar!;
+    const registrar = await anaWithDeskPhone();
     const store = t.services.stores.registrationStore;
     await registrar.onRegister({ user: 'ana', contact: 'sip:ana@10.0.0.8:5060', expiresSec: 1 });
     const read = store.expired.bind(store);
@@ -515,9 +516,12 @@ describe('call engine (fake telephony, real Redis)', () => {
       await registrar.onRegister({ user: 'ana', contact: 'sip:ana@10.0.0.9:5060', expiresSec: 600 });
       return lapsed;
     });
-    await t.services.registrations.expireLapsed(Date.now() + 1500);
-    expect(await store.contactOf('ana')).toBe('sip:ana@10.0.0.9:5060');
-    expect(await state('ana')).toMatchObject({ state: 'available', reason: 'desk phone registered' });
+    const expireAndExpectRenewed = async () => {
+      await t.services.registrations.expireLapsed(Date.now() + 1500);
+      expect(await store.contactOf('ana')).toBe('sip:ana@10.0.0.9:5060');
+      expect(await state('ana')).toMatchObject({ state: 'available', reason: 'desk phone registered' });
+    };
+    await expireAndExpectRenewed();
 
     // Or between the removal and her going offline: she comes back.
     await registrar.onRegister({ user: 'ana', contact: 'sip:ana@10.0.0.8:5060', expiresSec: 1 });
@@ -527,17 +531,11 @@ describe('call engine (fake telephony, real Redis)', () => {
       await registrar.onRegister({ user: 'ana', contact: 'sip:ana@10.0.0.9:5060', expiresSec: 600 });
       return removed;
     });
-    await t.services.registrations.expireLapsed(Date.now() + 1500);
-    expect(await store.contactOf('ana')).toBe('sip:ana@10.0.0.9:5060');
-    expect(await state('ana')).toMatchObject({ state: 'available', reason: 'desk phone registered' });
+    await expireAndExpectRenewed();
   });
 
   it("presence: a phone behind NAT is dialled where its REGISTER came from, and un-registers by the contact it registered or by the wildcard", async () => {
-    await start();
-    await t.services.directory.create(
-      personInputSchema.parse(agent('ana', { contacts: { desk: { user: 'ana' } }, sipPassword: 'ana-secret-1' })),
-    );
-    const registrar = phone.registrar!;
+    const registrar = await anaWithDeskPhone();
     const behindNat = { user: 'ana', contact: 'sip:ana@203.0.113.7:40312', phoneContact: 'sip:ana@192.168.1.20:5060', expiresSec: 60 };
     await registrar.onRegister(behindNat);
     // Someone else's contact is not hers; her own is, as her phone knows it.
