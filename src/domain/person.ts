@@ -106,17 +106,22 @@ export function preferredContact(person: Person): Contact | undefined {
   return (contacts.preferred && contacts[contacts.preferred]) ?? contacts.desk ?? contacts.mobile;
 }
 
-/** A desk phone's registration as stored: where it is, and until when. */
-export interface DeskRegistration {
-  user: string;
-  /** '' when the phone is not registered. */
+/** One registered phone of a desk user: where to send its INVITEs, and until when. */
+export interface PhoneBinding {
   contact: string;
   expiresMs: number;
 }
 
-/** The contact of a registration that has not lapsed. */
-export function currentContact(registration: Pick<DeskRegistration, 'contact' | 'expiresMs'>, nowMs = Date.now()): string | undefined {
-  return registration.contact && registration.expiresMs > nowMs ? registration.contact : undefined;
+/** A desk user's registered phones as stored (a desk phone and a softphone, say); none when not registered. */
+export interface DeskRegistration {
+  user: string;
+  /** Freshest first. */
+  phones: PhoneBinding[];
+}
+
+/** The contacts of the phones whose registration has not lapsed, freshest first. */
+export function currentContacts(registration: Pick<DeskRegistration, 'phones'>, nowMs = Date.now()): string[] {
+  return registration.phones.filter((phone) => phone.expiresMs > nowMs).map((phone) => phone.contact);
 }
 
 export function levelOf(person: Pick<Person, 'skills'>, skill: string): number {

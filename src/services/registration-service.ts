@@ -1,3 +1,4 @@
+import type { PhoneBinding } from '../domain/person';
 import type { PeopleStore } from '../store/people-store';
 import type { RegistrationStore } from '../store/registration-store';
 import type { Registration, RegistrarHandlers } from './ports/telephony';
@@ -6,7 +7,8 @@ import type { PresenceService } from './presence-service';
 /**
  * Desk phones that register with us: their password comes from the
  * directory, and their registration drives presence — registering makes an
- * offline person available, un-registering or expiry makes them offline.
+ * offline person available; when the last of their phones un-registers or
+ * lapses, they go offline.
  */
 export class RegistrationService implements RegistrarHandlers {
   constructor(
@@ -19,21 +21,22 @@ export class RegistrationService implements RegistrarHandlers {
     return (await this.people.findByDeskUser(user))?.person.sipPassword;
   }
 
-  async onRegister(registration: Registration): Promise<void> {
-    await this.registrations.save(registration);
+  async onRegister(registration: Registration): Promise<PhoneBinding[]> {
+    const phones = await this.registrations.save(registration);
     const found = await this.people.findByDeskUser(registration.user);
     if (found) await this.presence.trySystem(found.person.id, 'available', 'desk phone registered', ['offline']);
+    return phones;
   }
 
   async onUnregister(user: string, contact?: string): Promise<void> {
-    if (await this.registrations.remove(user, contact)) await this.goOffline(user, 'desk phone unregistered');
+    if ((await this.registrations.remove(user, contact)) === 'last_phone_gone') await this.goOffline(user, 'desk phone unregistered');
   }
 
   /** Housekeeping: registrations whose phones stopped refreshing them. */
   async expireLapsed(nowMs = Date.now()): Promise<void> {
     for (const user of await this.registrations.expired(nowMs)) {
       // Not if the phone registered again since the read, or another instance removed it.
-      if (await this.registrations.removeLapsed(user, nowMs)) await this.goOffline(user, 'desk phone registration expired');
+      if ((await this.registrations.removeLapsed(user, nowMs)) === 'last_phone_gone') await this.goOffline(user, 'desk phone registration expired');
     }
   }
 
@@ -44,6 +47,6 @@ export class RegistrationService implements RegistrarHandlers {
     await this.presence.trySystem(found.person.id, 'offline', reason, ['available', 'away', 'wrap-up']);
     // The phone may have registered again after the removal, its onRegister finding
     // them not yet offline: it brings them back.
-    if (await this.registrations.contactOf(user)) await this.presence.trySystem(found.person.id, 'available', 'desk phone registered', ['offline']);
+    if ((await this.registrations.contactsOf(user)).length > 0) await this.presence.trySystem(found.person.id, 'available', 'desk phone registered', ['offline']);
   }
 }

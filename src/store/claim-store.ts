@@ -4,6 +4,7 @@ import type { Criteria } from '../domain/matching';
 import type { DeskRegistration } from '../domain/person';
 import { type Keys, keys } from './keys';
 import { LuaScripts } from './lua-scripts';
+import { phonesOf } from './registration-store';
 import { ScriptBatch } from './script-batch';
 
 export interface Claim {
@@ -15,7 +16,7 @@ export interface Claim {
    * asked for by whoever dials them at once.
    */
   profile?: string;
-  /** With the profile: their desk phone's registration as the claim read it, when they have a desk phone. */
+  /** With the profile: their desk user's registered phones as the claim read them, when they have a desk user. */
   deskPhone?: DeskRegistration;
 }
 
@@ -27,8 +28,8 @@ export interface ClaimDetails extends Claim {
 
 const iso = (ms: number | string) => new Date(Number(ms)).toISOString();
 
-/** lua/claim.lua's reply for one request: person, expiry[, profile, desk user, contact, its expiry]. */
-type ClaimReply = [string, number, string?, string?, string?, string?];
+/** lua/claim.lua's reply for one request: person, expiry[, profile, desk user, [contact, its expiry, …]]. */
+type ClaimReply = [string, number, string?, string?, string[]?];
 
 /** Leases on people: match + claim in one atomic script, renew, release, sweep. */
 export class ClaimStore {
@@ -69,9 +70,9 @@ export class ClaimStore {
       ...criteria.skills.flatMap((s) => [s.name, s.minLevel]),
     ]);
     if (!reply) return undefined;
-    const [personId, expiresMs, profile, deskUser, contact, contactExpiresMs] = reply;
+    const [personId, expiresMs, profile, deskUser, phones] = reply;
     const claim: Claim = { claimId, personId, expiresAt: iso(expiresMs), profile };
-    if (deskUser) claim.deskPhone = { user: deskUser, contact: contact ?? '', expiresMs: Number(contactExpiresMs || 0) };
+    if (deskUser) claim.deskPhone = { user: deskUser, phones: phonesOf(phones ?? []) };
     return claim;
   }
 

@@ -14,9 +14,7 @@ export const keys = (prefix: string) => ({
   wrapUpsHeld: `${prefix}wrapup-held`,
   missedOffers: `${prefix}missed-offers`,
   deskUser: (user: string) => `${prefix}deskuser:${user}`,
-  /** A desk phone's registration (claim.lua reads it too). */
-  registration: (user: string) => `${prefix}reg:${user}`,
-  /** Every registration's expiry, in ms (lua/registration-remove.lua reads it too). */
+  /** Each desk user's soonest registration expiry in ms (the registrations themselves: lua/lib.lua). */
   registrationExpiries: `${prefix}reg-expiries`,
   presenceChannel: `${prefix}presence`,
 });

@@ -1,12 +1,29 @@
 import type Redis from 'ioredis';
-import { currentContact } from '../domain/person';
+import type { PhoneBinding } from '../domain/person';
 import type { Registration } from '../services/ports/telephony';
 import { keys } from './keys';
 import { LuaScripts } from './lua-scripts';
 
-/** Desk phones' current contacts, with their expiry. */
+/**
+ * How many phones one desk user may register (a desk phone, a softphone, a
+ * DECT handset …). Past it, the binding that lapses first goes: most likely
+ * a phone that restarted under another address and left its old one behind.
+ */
+export const MAX_PHONES_PER_USER = 5;
+
+/** What became of a user's phones after a removal. */
+export type Removal = 'none_removed' | 'last_phone_gone' | 'others_remain';
+const REMOVALS: readonly Removal[] = ['none_removed', 'last_phone_gone', 'others_remain'];
+
+/** Reads registration_current's flat reply: contact, expiry, contact, expiry … */
+export function phonesOf(flat: readonly (string | number)[]): PhoneBinding[] {
+  const phones: PhoneBinding[] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) phones.push({ contact: String(flat[i]), expiresMs: Number(flat[i + 1]) });
+  return phones;
+}
+
+/** Desk users' registered phones, with their expiry (the scripts keep them: lua/lib.lua). */
 export class RegistrationStore {
-  private readonly key: (user: string) => string;
   private readonly expiriesKey: string;
   private readonly scripts: LuaScripts;
 
@@ -14,42 +31,39 @@ export class RegistrationStore {
     private readonly redis: Redis,
     prefix: string,
   ) {
-    this.key = keys(prefix).registration;
     this.expiriesKey = keys(prefix).registrationExpiries;
     this.scripts = new LuaScripts(redis, prefix);
   }
 
-  async save(registration: Registration, nowMs = Date.now()): Promise<void> {
-    const expiresMs = nowMs + registration.expiresSec * 1000;
-    await this.redis
-      .multi()
-      .hset(this.key(registration.user), {
-        contact: registration.contact,
-        phoneContact: registration.phoneContact ?? '',
-        expiresMs,
-        userAgent: registration.userAgent ?? '',
-      })
-      .zadd(this.expiriesKey, expiresMs, registration.user)
-      .exec();
+  /** Saves one phone's binding beside the user's others; returns them all, freshest first. */
+  async save(registration: Registration, nowMs = Date.now()): Promise<PhoneBinding[]> {
+    const { user, contact, phoneContact, instance, userAgent, expiresSec } = registration;
+    const info = JSON.stringify({ phoneContact: phoneContact ?? '', instance: instance ?? '', userAgent: userAgent ?? '' });
+    const reply = await this.scripts.run('registration-save', user, contact, nowMs + expiresSec * 1000, nowMs, info, instance ?? '', MAX_PHONES_PER_USER);
+    return phonesOf(reply as string[]);
   }
 
-  async contactOf(user: string, nowMs = Date.now()): Promise<string | undefined> {
-    const [contact, expiresMs] = await this.redis.hmget(this.key(user), 'contact', 'expiresMs');
-    return currentContact({ contact: contact ?? '', expiresMs: Number(expiresMs) }, nowMs);
+  /** The contacts of the user's phones that have not lapsed, freshest first. */
+  async contactsOf(user: string, nowMs = Date.now()): Promise<string[]> {
+    return phonesOf((await this.scripts.run('registration-current', user, nowMs)) as string[]).map((phone) => phone.contact);
   }
 
-  /** Removes the registration if it is (still) this contact, as dialled or as the phone registered it; any when none is given. */
-  async remove(user: string, contact?: string): Promise<boolean> {
-    return (await this.scripts.run('registration-remove', user, ...(contact ? ['contact', contact] : ['any']))) === 1;
+  /** Removes the phone with this contact (as dialled or as it registered it); every phone of the user when none is given. */
+  async remove(user: string, contact?: string): Promise<Removal> {
+    return this.removal(await this.scripts.run('registration-remove', user, ...(contact ? ['contact', contact] : ['any'])));
   }
 
-  /** Users whose registration has lapsed. */
+  /** Users with a registration that has lapsed. */
   expired(nowMs = Date.now()): Promise<string[]> {
     return this.redis.zrangebyscore(this.expiriesKey, '-inf', nowMs, 'LIMIT', 0, 500);
   }
 
-  /** Removes the registration if it had lapsed by then, and not been renewed since (expired() read it before). */
-  async removeLapsed(user: string, nowMs: number): Promise<boolean> {
-    return (await this.scripts.run('registration-remove', user, 'lapsed', nowMs)) === 1;
+  /** Removes the user's phones that had lapsed by then and not registered again since (expired() read them before). */
+  async removeLapsed(user: string, nowMs: number): Promise<Removal> {
+    return this.removal(await this.scripts.run('registration-remove', user, 'lapsed', nowMs));
+  }
+
+  private removal(reply: unknown): Removal {
+    return REMOVALS[Number(reply)] ?? 'none_removed';
   }
 }

@@ -15,6 +15,7 @@ import { createMrf, createSrf, registrarMiddleware } from './drachtio-adapter';
 import type { SipRequest, SipResponse } from './drachtio-api';
 import { errorText } from './errors';
 import { FailedLogins } from './failed-logins';
+import { type BranchUri, ForkedDial } from './forked-dial';
 import { mediaHealth } from './health';
 import { SipInboundCall } from './inbound-call';
 import { DEFAULT_MEDIA_TIMINGS, type MediaChannels, MediaServerPool, type MediaServerTimings } from './media-servers';
@@ -80,7 +81,9 @@ export class DrachtioTelephony implements Telephony {
     } catch (err) {
       return failedDial({ outcome: 'failed', reason: errorText(err) });
     }
-    return new SipOutboundDial(request, media, this.srf, this.log, this.options.dial);
+    const { uri } = request;
+    const branch = (to: BranchUri) => new SipOutboundDial({ ...request, uri: to }, media, this.srf, this.log, this.options.dial);
+    return typeof uri === 'string' ? branch(uri) : new ForkedDial(uri, branch);
   }
 
   async controlMember(mediaServer: string, room: string, memberId: string, control: MemberControl): Promise<void> {

@@ -3,6 +3,7 @@ import type { DialFailed, DialRequest, Leg, OutboundDial } from '../services/por
 import type { Dialog, SipRequest, SipResponse, Srf, UacOptions } from './drachtio-api';
 import { modifyEndpoint } from './endpoint-modify';
 import { errorText } from './errors';
+import type { BranchUri } from './forked-dial';
 import { DEFAULT_LEG_TIMINGS, type LegTimings, SipLeg } from './leg';
 import { refuseMediaChangesUntilLeg } from './media-change-guard';
 import type { MediaChannels, OpenedEndpoint } from './media-servers';
@@ -19,6 +20,9 @@ export const DEFAULT_DIAL_TIMINGS: DialTimings = { ...DEFAULT_LEG_TIMINGS, cance
 
 type DialResult = { answered: Leg } | { failed: DialFailed };
 
+/** A dial to one phone: its URI, or the look-up of it (no URI fails the dial as 'unavailable'). */
+export type BranchRequest = Omit<DialRequest, 'uri'> & { uri: BranchUri };
+
 /**
  * The From header of the INVITE that creates the FreeSWITCH endpoint: without
  * one, `conference list` shows the member as "nobody/unknown".
@@ -28,7 +32,7 @@ export function endpointFromHeader(targetUri: string): string {
 }
 
 /** The same for a member named before its URI is known. */
-function memberFromHeader(request: DialRequest): string {
+function memberFromHeader(request: BranchRequest): string {
   if (request.memberName) return `<sip:${request.memberName}@localhost>`;
   return typeof request.uri === 'string' ? endpointFromHeader(request.uri) : '<sip:dial@localhost>';
 }
@@ -76,7 +80,7 @@ export class SipOutboundDial implements OutboundDial {
   private readonly log: Logger;
 
   constructor(
-    private readonly request: DialRequest,
+    private readonly request: BranchRequest,
     private readonly media: MediaChannels,
     private readonly srf: Pick<Srf, 'createUAC'>,
     log: Logger,

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { PhoneBinding } from '../domain/person';
 import type { Registration, RegistrarHandlers } from '../services/ports/telephony';
 import type { ParsedRegistration, SipMiddleware, SipRequest, SipResponse } from './drachtio-api';
 import { errorText } from './errors';
@@ -42,6 +43,7 @@ export function decideRegistration({ registration, authenticatedUser, userAgent,
   if (registration.type === 'unregister') return { kind: 'unregister', user, contacts: contacts.includes('*') ? '*' : contacts };
   const contact = contacts[0];
   if (!contact || contact === '*') return { kind: 'refuse', status: 400, reason: 'Bad Contact' };
+  const instance = registration.contact[0]?.params?.['+sip.instance'];
   // drachtio's parser takes parseInt of the header: garbage is NaN, and a sign gets through.
   if (!Number.isInteger(registration.expires) || registration.expires < 0) return { kind: 'refuse', status: 400, reason: 'Bad Expires' };
   if (registration.expires < MIN_EXPIRES_SEC) {
@@ -50,6 +52,7 @@ export function decideRegistration({ registration, authenticatedUser, userAgent,
   const reachable = reachableContact(contact, source);
   const result: Registration = { user, contact: reachable, expiresSec: Math.min(registration.expires, MAX_EXPIRES_SEC) };
   if (reachable !== contact) result.phoneContact = contact;
+  if (instance) result.instance = instance.replace(/^"|"$/g, '');
   if (userAgent) result.userAgent = userAgent;
   return { kind: 'register', registration: result };
 }
@@ -64,6 +67,19 @@ export const defaultExpires: SipMiddleware = (req, _res, next) => {
   if (!req.has('Expires') && !contactExpires) req.set('Expires', String(MAX_EXPIRES_SEC));
   next();
 };
+
+/**
+ * The 200's Contact: every phone the user has registered (RFC 3261 10.3), the
+ * one registering as it registered itself (wherever its INVITEs go), since
+ * phones look for their own binding there; the others as we dial them.
+ */
+export function bindingsHeader(registration: Registration, phones: readonly PhoneBinding[], nowMs = Date.now()): string {
+  const own = `<${registration.phoneContact ?? registration.contact}>;expires=${registration.expiresSec}`;
+  const others = phones
+    .filter((phone) => phone.contact !== registration.contact)
+    .map((phone) => `<${phone.contact}>;expires=${Math.max(0, Math.round((phone.expiresMs - nowMs) / 1000))}`);
+  return [own, ...others].join(', ');
+}
 
 /** The last middleware of the REGISTER chain: after the parser and digest authentication. */
 export function registrarHandler(handlers: RegistrarHandlers, log: Logger): SipMiddleware {
@@ -93,11 +109,9 @@ async function handleRegister(req: SipRequest, res: SipResponse, handlers: Regis
         return;
       case 'register': {
         const { contact, phoneContact, expiresSec, user } = decision.registration;
-        await handlers.onRegister(decision.registration);
-        log.debug({ user, expiresSec, contact, phoneContact }, 'registered');
-        // The phone's binding as it registered it, wherever its INVITEs go.
-        const binding = phoneContact ?? contact;
-        res.send(200, { headers: { Contact: `<${binding}>;expires=${expiresSec}`, Expires: String(expiresSec) } });
+        const phones = await handlers.onRegister(decision.registration);
+        log.debug({ user, expiresSec, contact, phoneContact, phones: phones.length }, 'registered');
+        res.send(200, { headers: { Contact: bindingsHeader(decision.registration, phones), Expires: String(expiresSec) } });
         return;
       }
     }

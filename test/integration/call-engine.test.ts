@@ -3,6 +3,7 @@ import type { Escalation } from '../../src/domain/escalation';
 import type { LoggedEvent } from '../../src/domain/events';
 import { personInputSchema, type PersonInput } from '../../src/domain/person';
 import { MISSED_OFFERS } from '../../src/services/presence-service';
+import { MAX_PHONES_PER_USER } from '../../src/store/registration-store';
 import { OfferNotAcceptedError } from '../../src/telephony/errors';
 import { eventually } from '../support/eventually';
 import { expectNothingLeft as leftovers } from '../support/leftovers';
@@ -78,7 +79,7 @@ describe('call engine (fake telephony, real Redis)', () => {
     await start();
     await available(agent('ana', { contacts: { desk: { user: 'ana-desk' } } }));
     await t.services.stores.registrationStore.save({ user: 'ana-desk', contact: 'sip:ana-desk@10.0.0.5:5062', expiresSec: 600 });
-    const lookUp = jest.spyOn(t.services.stores.registrationStore, 'contactOf');
+    const lookUp = jest.spyOn(t.services.stores.registrationStore, 'contactsOf');
     const inbound = phone.call('+43111', '100');
     const dial = await eventually(() => {
       const found = phone.dials.find((d) => d.request.uri === 'sip:ana-desk@10.0.0.5:5062' && d.pending);
@@ -505,30 +506,31 @@ describe('call engine (fake telephony, real Redis)', () => {
     expect(await state('ana')).toMatchObject({ state: 'offline', reason: 'desk phone registration expired' });
   });
 
-  it('presence: a phone that registers again while its lapsed binding is being expired keeps the new one, and its person stays available', async () => {
+  it('presence: a phone that registers again while its lapsed binding is being expired keeps it, and its person stays available', async () => {
     const registrar = await anaWithDeskPhone();
     const store = t.services.stores.registrationStore;
-    await registrar.onRegister({ user: 'ana', contact: 'sip:ana@10.0.0.8:5060', expiresSec: 1 });
+    const phone8 = { user: 'ana', contact: 'sip:ana@10.0.0.8:5060' };
+    await registrar.onRegister({ ...phone8, expiresSec: 1 });
     const read = store.expired.bind(store);
     // The refresh lands between the housekeeping's read and its removal.
     jest.spyOn(store, 'expired').mockImplementationOnce(async (nowMs) => {
       const lapsed = await read(nowMs);
-      await registrar.onRegister({ user: 'ana', contact: 'sip:ana@10.0.0.9:5060', expiresSec: 600 });
+      await registrar.onRegister({ ...phone8, expiresSec: 600 });
       return lapsed;
     });
     const expireAndExpectRenewed = async () => {
       await t.services.registrations.expireLapsed(Date.now() + 1500);
-      expect(await store.contactOf('ana')).toBe('sip:ana@10.0.0.9:5060');
+      expect(await store.contactsOf('ana')).toEqual([phone8.contact]);
       expect(await state('ana')).toMatchObject({ state: 'available', reason: 'desk phone registered' });
     };
     await expireAndExpectRenewed();
 
     // Or between the removal and her going offline: she comes back.
-    await registrar.onRegister({ user: 'ana', contact: 'sip:ana@10.0.0.8:5060', expiresSec: 1 });
+    await registrar.onRegister({ ...phone8, expiresSec: 1 });
     const removeLapsed = store.removeLapsed.bind(store);
     jest.spyOn(store, 'removeLapsed').mockImplementationOnce(async (user, nowMs) => {
       const removed = await removeLapsed(user, nowMs);
-      await registrar.onRegister({ user: 'ana', contact: 'sip:ana@10.0.0.9:5060', expiresSec: 600 });
+      await registrar.onRegister({ ...phone8, expiresSec: 600 });
       return removed;
     });
     await expireAndExpectRenewed();
@@ -550,5 +552,63 @@ describe('call engine (fake telephony, real Redis)', () => {
     phone.dials[0]!.fail('declined', 603);
     await registrar.onUnregister('ana');
     expect(await state('ana')).toMatchObject({ state: 'offline', reason: 'desk phone unregistered' });
+  });
+
+  it('presence: a person with a desk phone and a softphone has both ring, and stays available until the last of them leaves', async () => {
+    const registrar = await anaWithDeskPhone();
+    const desk = { user: 'ana', contact: 'sip:ana@10.0.0.7:5060' };
+    const soft = { user: 'ana', contact: 'sip:ana@10.0.0.20:52341;transport=tcp' };
+    await registrar.onRegister({ ...desk, expiresSec: 600 });
+    // The 200 to the softphone's REGISTER lists both.
+    expect((await registrar.onRegister({ ...soft, expiresSec: 60 })).map((p) => p.contact)).toEqual([desk.contact, soft.contact]);
+    phone.call('+43111');
+    await eventually(() => expect(phone.dials[0]?.uris).toEqual([desk.contact, soft.contact]));
+    phone.dials[0]!.fail('no_answer');
+
+    const { since } = await state('ana');
+    await new Promise((r) => setTimeout(r, 5));
+    await registrar.onUnregister('ana', desk.contact);
+    // Not offline for a moment either: she has been available since before.
+    expect(await state('ana')).toMatchObject({ state: 'available', since });
+    await t.services.registrations.expireLapsed(Date.now() + 61_000);
+    expect(await state('ana')).toMatchObject({ state: 'offline', reason: 'desk phone registration expired' });
+    expect(await t.services.stores.registrationStore.contactsOf('ana')).toEqual([]);
+  });
+
+  it('presence: a phone that comes back under another address (same +sip.instance) replaces its old binding; past five phones, the first to lapse goes', async () => {
+    const registrar = await anaWithDeskPhone();
+    const store = t.services.stores.registrationStore;
+    const instance = '<urn:uuid:00000000-0000-1000-8000-0004f2a1b2c3>';
+    await registrar.onRegister({ user: 'ana', contact: 'sip:ana@203.0.113.7:40312', instance, expiresSec: 600 });
+    await registrar.onRegister({ user: 'ana', contact: 'sip:ana@203.0.113.7:40999', instance, expiresSec: 600 });
+    expect(await store.contactsOf('ana')).toEqual(['sip:ana@203.0.113.7:40999']);
+
+    for (let i = 1; i <= MAX_PHONES_PER_USER; i += 1) {
+      await registrar.onRegister({ user: 'ana', contact: `sip:ana@10.0.1.${i}:5060`, expiresSec: 600 + i });
+    }
+    const contacts = await store.contactsOf('ana');
+    expect(contacts).toHaveLength(MAX_PHONES_PER_USER);
+    expect(contacts).not.toContain('sip:ana@203.0.113.7:40999');
+    expect(contacts[0]).toBe(`sip:ana@10.0.1.${MAX_PHONES_PER_USER}:5060`);
+  });
+
+  it("presence: a registration stored before several phones per user is read as one phone, and kept beside a new one", async () => {
+    const registrar = await anaWithDeskPhone();
+    const store = t.services.stores.registrationStore;
+    const expiresMs = Date.now() + 600_000;
+    const redis = t.redis.connect();
+    await redis.hset(`${t.redis.prefix}reg:ana`, {
+      contact: 'sip:ana@203.0.113.7:40312',
+      phoneContact: 'sip:ana@192.168.1.20:5060',
+      expiresMs,
+      userAgent: 'Yealink T46U',
+    });
+    await redis.zadd(`${t.redis.prefix}reg-expiries`, expiresMs, 'ana');
+    expect(await store.contactsOf('ana')).toEqual(['sip:ana@203.0.113.7:40312']);
+    await registrar.onRegister({ user: 'ana', contact: 'sip:ana@10.0.0.20:52341', expiresSec: 60 });
+    expect(await store.contactsOf('ana')).toEqual(['sip:ana@203.0.113.7:40312', 'sip:ana@10.0.0.20:52341']);
+    // The old phone un-registers by the contact it knows itself by.
+    await registrar.onUnregister('ana', 'sip:ana@192.168.1.20:5060');
+    expect(await store.contactsOf('ana')).toEqual(['sip:ana@10.0.0.20:52341']);
   });
 });

@@ -1,4 +1,4 @@
-import { currentContact, personInputSchema } from '../../src/domain/person';
+import { currentContacts, personInputSchema } from '../../src/domain/person';
 import { storedPerson } from '../../src/store/people-store';
 import { expert } from '../support/people-fixtures';
 import { auth, startTestApp, TOKENS } from '../support/test-app';
@@ -41,16 +41,24 @@ describe('claims', () => {
     expect((await t.services.claims.claim({ role: 'expert', skills: [], exclude: [] })).profile).toBeUndefined();
   });
 
-  it("routing's claim also brings the desk phone's registration, so dialling looks up no contact either", async () => {
+  it("routing's claim also brings the desk user's registered phones, so dialling looks up no contact either", async () => {
     await addAvailable(expert('e1'), expert('e2'));
     await t.services.stores.registrationStore.save({ user: 'e1', contact: 'sip:e1@10.0.0.5:5062', expiresSec: 600 });
+    await t.services.stores.registrationStore.save({ user: 'e1', contact: 'sip:e1@10.0.0.9:5060', expiresSec: 60 });
     const registered = await t.services.claims.tryClaim({ role: 'expert', skills: [], exclude: [] });
-    expect(registered?.deskPhone).toEqual({ user: 'e1', contact: 'sip:e1@10.0.0.5:5062', expiresMs: expect.any(Number) });
-    expect(registered?.deskPhone && currentContact(registered.deskPhone)).toBe('sip:e1@10.0.0.5:5062');
+    // Both of e1's phones, the one that stays registered longer first.
+    expect(registered?.deskPhone).toEqual({
+      user: 'e1',
+      phones: [
+        { contact: 'sip:e1@10.0.0.5:5062', expiresMs: expect.any(Number) },
+        { contact: 'sip:e1@10.0.0.9:5060', expiresMs: expect.any(Number) },
+      ],
+    });
+    expect(registered?.deskPhone && currentContacts(registered.deskPhone)).toEqual(['sip:e1@10.0.0.5:5062', 'sip:e1@10.0.0.9:5060']);
+    expect(registered?.deskPhone && currentContacts(registered.deskPhone, Date.now() + 61_000)).toEqual(['sip:e1@10.0.0.5:5062']);
     // Not registered: the claim says so, and there is nothing to dial.
     const unregistered = await t.services.claims.tryClaim({ role: 'expert', skills: [], exclude: [] });
-    expect(unregistered?.deskPhone).toEqual({ user: 'e2', contact: '', expiresMs: 0 });
-    expect(unregistered?.deskPhone && currentContact(unregistered.deskPhone)).toBeUndefined();
+    expect(unregistered?.deskPhone).toEqual({ user: 'e2', phones: [] });
   });
 
   it('honours language, several skills and the exclude list', async () => {

@@ -132,13 +132,15 @@ export class FakeDial implements OutboundDial {
   readonly result: Promise<{ answered: Leg } | { failed: DialFailed }>;
   cancelled = false;
   leg?: FakeLeg;
+  /** Every URI the dial rings at once (a person's registered phones); [] while the look-up runs. */
+  uris: readonly string[] = [];
   private settle!: (r: { answered: Leg } | { failed: DialFailed }) => void;
   private settled = false;
   private ringingListener?: () => void;
 
   constructor(
     private readonly media: FakeTelephony,
-    /** The URI is '' while the request's look-up of it runs. */
+    /** `uri`: the first of `uris` ('' while the look-up runs). */
     readonly request: Omit<DialRequest, 'uri'> & { uri: string },
   ) {
     this.result = new Promise((resolve) => (this.settle = resolve));
@@ -210,10 +212,15 @@ export class FakeTelephony implements Telephony {
   dial(request: DialRequest): FakeDial {
     const { uri } = request;
     const dial = new FakeDial(this, { ...request, uri: typeof uri === 'string' ? uri : '' });
+    if (typeof uri === 'string') dial.uris = [uri];
     // Like the adapter: a look-up that finds nothing fails the dial as unavailable.
-    if (typeof uri !== 'string') {
+    else {
       void uri.then(
-        (found) => (found ? (dial.request.uri = found) : dial.fail('unavailable')),
+        (found) => {
+          dial.uris = found;
+          if (found[0]) dial.request.uri = found[0];
+          else dial.fail('unavailable');
+        },
         () => dial.fail('unavailable'),
       );
     }

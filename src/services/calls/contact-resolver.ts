@@ -1,9 +1,10 @@
-import { currentContact, type DeskRegistration, type Person, preferredContact } from '../../domain/person';
+import { currentContacts, type DeskRegistration, type Person, preferredContact } from '../../domain/person';
 import type { RegistrationStore } from '../../store/registration-store';
 
 /**
- * Where to send a person's INVITE: the current contact of a desk phone that
- * registers with us, a SIP URI as given, or a phone number through the gateway.
+ * Where to send a person's INVITE: the current contacts of the phones that
+ * register with us as their desk user (all ring), a SIP URI as given, or a
+ * phone number through the gateway.
  */
 export class ContactResolver {
   constructor(
@@ -11,16 +12,16 @@ export class ContactResolver {
     private readonly pstnGateway?: string,
   ) {}
 
-  /** `deskPhone`: the desk phone's registration when a claim just read it; else it is looked up. */
-  async uriFor(person: Person, deskPhone?: DeskRegistration): Promise<string | undefined> {
+  /** `deskPhone`: the desk user's registration when a claim just read it; else it is looked up. None: nowhere to ring. */
+  async urisFor(person: Person, deskPhone?: DeskRegistration): Promise<string[]> {
     const contact = preferredContact(person);
-    if (!contact) return undefined;
+    if (!contact) return [];
     if ('user' in contact) {
-      return deskPhone?.user === contact.user ? currentContact(deskPhone) : this.registrations.contactOf(contact.user);
+      return deskPhone?.user === contact.user ? currentContacts(deskPhone) : this.registrations.contactsOf(contact.user);
     }
     if (contact.uri.startsWith('tel:')) {
-      return this.pstnGateway ? `sip:${contact.uri.slice(4)}@${this.pstnGateway}` : undefined;
+      return this.pstnGateway ? [`sip:${contact.uri.slice(4)}@${this.pstnGateway}`] : [];
     }
-    return contact.uri;
+    return [contact.uri];
   }
 }

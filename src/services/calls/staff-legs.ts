@@ -156,14 +156,14 @@ export class StaffLegs {
   }
 
   private async dial(session: CallSession, staff: StaffLeg, request: RingRequest): Promise<RingResult> {
-    // The contact is looked up while the media endpoint is made; the room lists the member by person.
+    // The contacts are looked up while the media endpoint is made; the room lists the member by person.
     const { personId, profile, deskPhone } = request;
     const person = profile
       ? Promise.resolve().then(() => storedPerson(personId, profile))
       : this.deps.directory.get(personId).then((found) => found.person);
-    const uri = person.then((p) => this.deps.contacts.uriFor(p, deskPhone)).catch(() => undefined);
+    const uris = person.then((p) => this.deps.contacts.urisFor(p, deskPhone)).catch((): string[] => []);
     const dial = this.deps.telephony.dial({
-      uri,
+      uri: uris,
       memberName: request.personId,
       mediaServer: session.call.mediaServer,
       headers: request.headers,

@@ -3,6 +3,8 @@
 // implements them; tests use in-memory fakes. Every room lives on one media
 // server; every leg is a media endpoint joined (or to be joined) to a room.
 
+import type { PhoneBinding } from '../../domain/person';
+
 /** Why a leg ended or a dial failed, in contact-centre terms. */
 export type DialFailure = 'busy' | 'declined' | 'no_answer' | 'unavailable' | 'cancelled' | 'failed';
 
@@ -66,11 +68,12 @@ export interface InboundCall {
 
 export interface DialRequest {
   /**
-   * A SIP URI: a registered contact, a desk phone on another PBX, a gateway.
-   * Or its look-up, still under way: the media endpoint is made meanwhile
-   * (name the member then), and no URI fails the dial as 'unavailable'.
+   * A SIP URI: a desk phone on another PBX, a gateway. Or the look-up of a
+   * person's URIs, still under way: a media endpoint is made meanwhile (name the
+   * member then); every URI found rings at once (a user's registered phones),
+   * and none fails the dial as 'unavailable'.
    */
-  uri: string | Promise<string | undefined>;
+  uri: string | Promise<readonly string[]>;
   /** How the room lists the member (its caller id); the URI's user when not given. */
   memberName?: string;
   /** The media server the room lives on: the new endpoint must be there too. */
@@ -102,6 +105,8 @@ export interface Registration {
   contact: string;
   /** The Contact the phone registered, when its INVITEs go elsewhere (a phone behind NAT). */
   phoneContact?: string;
+  /** The phone's own id (RFC 5626 +sip.instance), the same across its restarts, when it sends one. */
+  instance?: string;
   expiresSec: number;
   userAgent?: string;
 }
@@ -109,8 +114,9 @@ export interface Registration {
 export interface RegistrarHandlers {
   /** The digest password for a user, or undefined to refuse them (403). */
   passwordFor(user: string): Promise<string | undefined>;
-  onRegister(registration: Registration): Promise<void>;
-  /** Removes the user's registration if it is this contact (as the phone registered it); without one, whichever it is. */
+  /** Saves one phone's binding; returns every registered phone of the user, freshest first. */
+  onRegister(registration: Registration): Promise<PhoneBinding[]>;
+  /** Removes the user's phone with this contact (as dialled or as it registered it); without one, all of them. */
   onUnregister(user: string, contact?: string): Promise<void>;
 }
 

@@ -3,9 +3,9 @@
 -- ARGV: prefix, n requests, then per request: claim id, lease ms, role,
 --       language ('' = any), exclude (",a,b,"), meta JSON, only this person
 --       ('' = anyone), with profile ('1' or ''), n skills, then name/minLevel pairs.
--- Returns per request {person id, expiresMs[, profile JSON, desk user,
--- contact, contact's expiresMs]}, or false when nobody matches. The profile
--- and the desk phone's registration are for a caller that dials the person at once.
+-- Returns per request {person id, expiresMs[, profile JSON, desk user, {contact,
+-- expiresMs, …} of their registered phones]}, or false when nobody matches. The
+-- profile and the phones' registrations are for a caller that dials the person at once.
 local now = now_ms()
 sweep_expired(now, 100)
 
@@ -61,15 +61,11 @@ local function claim(r)
   f[4] = redis.call('HINCRBY', person_key(chosen), 'load', '1')
   announce(chosen, f)
   if r.profile == '' then return { chosen, expires } end
-  -- For a caller about to dial them: their profile, and their desk phone's
-  -- registration (keys.ts: registration) ('' when there is none).
+  -- For a caller about to dial them: their profile, and their desk user's
+  -- registered phones (none when the user is '').
   local p = redis.call('HMGET', person_key(chosen), 'profile', 'deskUser')
-  local user, contact, until_ms = p[2] or '', '', ''
-  if user ~= '' then
-    local reg = redis.call('HMGET', P .. 'reg:' .. user, 'contact', 'expiresMs')
-    contact, until_ms = reg[1] or '', reg[2] or ''
-  end
-  return { chosen, expires, p[1], user, contact, until_ms }
+  local user = p[2] or ''
+  return { chosen, expires, p[1], user, user ~= '' and registration_current(user, now) or {} }
 end
 
 local results, at = {}, 3

@@ -131,3 +131,66 @@ local function sweep_expired(now, limit)
   end
   return released
 end
+
+-- A desk user's registered phones: P..'reg:'..user maps
+-- each contact we dial to its expiry in ms; P..'reg-info:'..user each contact
+-- to a JSON object (phoneContact, the Contact as registered when it differs;
+-- instance, the phone's +sip.instance; userAgent). P..'reg-expiries' scores each
+-- user by their soonest expiry. A registration stored before a user could have
+-- several phones (one hash: contact, phoneContact, expiresMs …) reads as one.
+-- Without with_infos (a claim's read), infos holds only such an old one's.
+local function registration_read(user, with_infos)
+  local bindings, infos, old = {}, {}, {}
+  local flat = redis.call('HGETALL', P .. 'reg:' .. user)
+  for i = 1, #flat, 2 do
+    if string.find(flat[i], ':', 1, true) then bindings[flat[i]] = tonumber(flat[i + 1]) else old[flat[i]] = flat[i + 1] end
+  end
+  if old.contact and old.contact ~= '' then
+    bindings[old.contact] = tonumber(old.expiresMs)
+    infos[old.contact] = cjson.encode({ phoneContact = old.phoneContact or '', userAgent = old.userAgent or '' })
+  end
+  if with_infos then
+    flat = redis.call('HGETALL', P .. 'reg-info:' .. user)
+    for i = 1, #flat, 2 do infos[flat[i]] = flat[i + 1] end
+  end
+  return bindings, infos
+end
+
+local function registration_info(infos, contact, field)
+  local info = infos[contact]
+  return info and cjson.decode(info)[field] or ''
+end
+
+local function registration_schedule(user, bindings)
+  local soonest
+  for _, expires in pairs(bindings) do
+    if not soonest or expires < soonest then soonest = expires end
+  end
+  if soonest then redis.call('ZADD', P .. 'reg-expiries', int(soonest), user) else redis.call('ZREM', P .. 'reg-expiries', user) end
+end
+
+local function registration_write(user, bindings, infos)
+  local key, info_key = P .. 'reg:' .. user, P .. 'reg-info:' .. user
+  redis.call('DEL', key, info_key)
+  for contact, expires in pairs(bindings) do
+    redis.call('HSET', key, contact, int(expires))
+    if infos[contact] then redis.call('HSET', info_key, contact, infos[contact]) end
+  end
+  registration_schedule(user, bindings)
+end
+
+-- The bindings that have not lapsed by now, freshest first: contact, expiry, contact, expiry …
+local function registration_current(user, now)
+  local bindings = registration_read(user)
+  local current = {}
+  for contact, expires in pairs(bindings) do
+    if expires > now then table.insert(current, { contact, expires }) end
+  end
+  table.sort(current, function(a, b) return a[2] > b[2] or (a[2] == b[2] and a[1] < b[1]) end)
+  local flat = {}
+  for _, b in ipairs(current) do
+    table.insert(flat, b[1])
+    table.insert(flat, int(b[2]))
+  end
+  return flat
+end

@@ -1,16 +1,23 @@
 -- ARGV: prefix, user, and what the caller saw: 'lapsed' and a time in ms (the
--- registration had expired by then), 'contact' and a contact (the phone's, as
--- dialled or as registered), or 'any'. Removes the registration only if it is
--- still that one: a phone that registered again meanwhile keeps its binding.
+-- bindings that had expired by then), 'contact' and a contact (the phone's, as
+-- dialled or as registered), or 'any' (all the user's phones).
+-- Removes only those: a phone that registered again meanwhile keeps its binding.
+-- Returns 0 when nothing was removed, 1 when the user has no phone left, 2 when
+-- some other phone is still registered.
 local user, seen, arg = ARGV[2], ARGV[3], ARGV[4]
-local key, expiries = P .. 'reg:' .. user, P .. 'reg-expiries'
-if seen == 'lapsed' then
-  local expires = redis.call('ZSCORE', expiries, user)
-  if not expires or tonumber(expires) > tonumber(arg) then return 0 end
-elseif seen == 'contact' then
-  local f = redis.call('HMGET', key, 'contact', 'phoneContact')
-  if f[1] ~= arg and f[2] ~= arg then return 0 end
+local bindings, infos = registration_read(user, true)
+local removed = false
+for c, e in pairs(bindings) do
+  if seen == 'any' or (seen == 'lapsed' and e <= tonumber(arg))
+    or (seen == 'contact' and (c == arg or registration_info(infos, c, 'phoneContact') == arg)) then
+    bindings[c], infos[c] = nil, nil
+    removed = true
+  end
 end
-redis.call('DEL', key)
-redis.call('ZREM', expiries, user)
-return 1
+if not removed then
+  -- The expiry set may have said 'lapsed' after a phone's refresh: it follows the bindings again.
+  if seen == 'lapsed' then registration_schedule(user, bindings) end
+  return 0
+end
+registration_write(user, bindings, infos)
+return next(bindings) and 2 or 1

@@ -1,14 +1,13 @@
-import type { DialRequest } from '../../../src/services/ports/telephony';
-import { endpointFromHeader, SipOutboundDial, type DialTimings } from '../../../src/telephony/outbound-dial';
+import { type BranchRequest, endpointFromHeader, SipOutboundDial, type DialTimings } from '../../../src/telephony/outbound-dial';
 import { deferred, FakeMedia, FakeUac, flush, silentLog } from './fakes';
 
 const timings: DialTimings = { joinMs: 50, teardownMs: 50, cancelGraceMs: 40, modifyMs: 50 };
 
-function setup(overrides: Partial<DialRequest> = {}, prepare?: (media: FakeMedia) => void) {
+function setup(overrides: Partial<BranchRequest> = {}, prepare?: (media: FakeMedia) => void) {
   const media = new FakeMedia();
   prepare?.(media);
   const uac = new FakeUac();
-  const request: DialRequest = {
+  const request: BranchRequest = {
     uri: 'sip:expert-bo@10.0.0.7:5060',
     mediaServer: media.name,
     headers: { 'X-Case-Id': 'case-42' },

@@ -1,3 +1,4 @@
+import type { PhoneBinding } from '../../../src/domain/person';
 import type { Registration, RegistrarHandlers } from '../../../src/services/ports/telephony';
 import type { ParsedRegistration, SipRequest, SipResponse } from '../../../src/telephony/drachtio-api';
 import { decideRegistration, defaultExpires, MAX_EXPIRES_SEC, MIN_EXPIRES_SEC, registrarHandler } from '../../../src/telephony/registrar';
@@ -18,6 +19,14 @@ describe('decideRegistration', () => {
     expect(decideRegistration({ ...fromAna(), userAgent: 'Yealink T46U' })).toEqual({
       kind: 'register',
       registration: { user: 'ana', contact: 'sip:ana@10.0.0.5:5060;transport=udp', expiresSec: 300, userAgent: 'Yealink T46U' },
+    });
+  });
+
+  it("keeps the phone's +sip.instance, unquoted, so its restart replaces its old binding", () => {
+    const contact = [{ uri: 'sip:ana@10.0.0.5:5060', params: { '+sip.instance': '"<urn:uuid:00000000-0000-1000-8000-0004f2a1b2c3>"' } }];
+    expect(decideRegistration(fromAna({ contact }))).toMatchObject({
+      kind: 'register',
+      registration: { contact: 'sip:ana@10.0.0.5:5060', instance: '<urn:uuid:00000000-0000-1000-8000-0004f2a1b2c3>' },
     });
   });
 
@@ -100,16 +109,33 @@ describe('the registrar chain', () => {
       get: (name: string) => headers[name],
     }) as unknown as SipRequest;
   const respond = () => ({ send: jest.fn(), finalResponseSent: false }) as unknown as SipResponse & { send: jest.Mock };
-  const handlers = () => ({ passwordFor: jest.fn(), onRegister: jest.fn(async (_r: Registration) => undefined), onUnregister: jest.fn(async () => undefined) });
+  const handlers = (phones: PhoneBinding[] = []) => ({
+    passwordFor: jest.fn(),
+    onRegister: jest.fn(async (_r: Registration) => phones),
+    onUnregister: jest.fn(async () => undefined),
+  });
 
   it('answers a phone behind NAT with the binding it registered, and stores where to call it', async () => {
-    const registrar = handlers();
+    const registrar = handlers([{ contact: 'sip:ana@203.0.113.7:40312;transport=udp', expiresMs: Date.now() + 300_000 }]);
     const res = respond();
     registrarHandler(registrar as RegistrarHandlers, silentLog)(request({}), res, jest.fn());
     await flush();
     expect(registrar.onRegister.mock.calls[0]?.[0]).toMatchObject({ contact: 'sip:ana@203.0.113.7:40312;transport=udp' });
     expect(res.send).toHaveBeenCalledWith(200, {
       headers: { Contact: '<sip:ana@10.0.0.5:5060;transport=udp>;expires=300', Expires: '300' },
+    });
+  });
+
+  it("lists the user's other registered phones in the 200 too, with the seconds they have left", async () => {
+    const registrar = handlers([
+      { contact: 'sip:ana@198.51.100.4:5062', expiresMs: Date.now() + 120_000 },
+      { contact: 'sip:ana@203.0.113.7:40312;transport=udp', expiresMs: Date.now() + 300_000 },
+    ]);
+    const res = respond();
+    registrarHandler(registrar as RegistrarHandlers, silentLog)(request({}), res, jest.fn());
+    await flush();
+    expect(res.send).toHaveBeenCalledWith(200, {
+      headers: { Contact: '<sip:ana@10.0.0.5:5060;transport=udp>;expires=300, <sip:ana@198.51.100.4:5062>;expires=120', Expires: '300' },
     });
   });
 
