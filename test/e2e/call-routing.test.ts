@@ -1,4 +1,5 @@
-import { describeLive, liveSuite } from './support/live-suite';
+import { DeskPhone } from './support/desk-phone';
+import { describeLive, eventually, liveSuite } from './support/live-suite';
 import type { ConferenceMember } from './support/esl';
 
 // Customer calls through drachtio-server into a FreeSWITCH room, agents'
@@ -157,6 +158,45 @@ describeLive('calls on the live stack', () => {
     await samPhone.calls.waitForOutcome(/^remote_bye /, 5000);
     await live.expectNothingLeft(call.room, members.map((m) => m.uuid), [ana, sam]);
     expect(anaPhone.calls.received('INVITE')).toHaveLength(1);
+  });
+
+  it('call: an agent with a desk phone and a softphone — both ring, the softphone answers, the desk phone is cancelled; she stays available until both un-register', async () => {
+    const ana = await live.person('ana', ['agent']);
+    const phone = (device: string, scenario: 'phone-no-answer' | 'phone-answer') =>
+      DeskPhone.start({ user: ana.user, password: ana.password, registrar: live.sipTarget, outDir: live.outDir, scenario, device, answering: { pauseMs: 1500 } });
+    const desk = await phone('desk', 'phone-no-answer');
+    const soft = await phone('soft', 'phone-answer');
+    try {
+      await eventually(async () => expect(await live.presenceOf(ana)).toMatchObject({ state: 'available' }));
+      const { phone: customer, number } = await live.customer(6000);
+      await customer.waitForOutcome(/^answered$/, 5000);
+      await desk.calls.waitForOutcome(/^invite /, 5000);
+      await soft.calls.waitForOutcome(/^answered /, 5000);
+      await desk.calls.waitForOutcome(/^cancelled /, 5000);
+      const [toDesk] = desk.calls.received('INVITE');
+      const [toSoft] = soft.calls.received('INVITE');
+      expect(toDesk?.header('X-Call-Id')).toBeDefined();
+      expect(toDesk?.header('X-Call-Id')).toBe(toSoft?.header('X-Call-Id'));
+      const call = await live.callOf(number, (c) => c.state === 'connected');
+      const members = await live.roomHolds(call.room, [number, ana.user]);
+      expect(members).toHaveLength(2);
+      // Her endpoints name her (FreeSWITCH's channel list shows it), so that none is left can be seen below.
+      expect(await live.esl.api('show channels')).toContain(ana.user);
+
+      await customer.waitForOutcome(/^local_bye$/, 10_000);
+      await soft.calls.waitForOutcome(/^remote_bye /, 5000);
+      await live.expectNothingLeft(call.room, members.map((m) => m.uuid), [ana]);
+      // The desk phone's branch had a media endpoint of its own: it is gone too.
+      await eventually(async () => expect(await live.esl.api('show channels')).not.toContain(ana.user));
+
+      expect(await soft.register(0)).toBe('registered expires=0');
+      await eventually(async () => expect(await live.presenceOf(ana)).toMatchObject({ state: 'available' }));
+      expect(await desk.register(0)).toBe('registered expires=0');
+      await eventually(async () => expect(await live.presenceOf(ana)).toMatchObject({ state: 'offline', reason: 'desk phone unregistered' }));
+    } finally {
+      await desk.stop();
+      await soft.stop();
+    }
   });
 
   it('call: a customer who hangs up while queued leaves nothing behind', async () => {

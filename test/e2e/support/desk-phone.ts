@@ -18,6 +18,8 @@ export interface DeskPhoneOptions {
   /** Passed on to the answering sipp (ringing time, hang-up cue, codec …). */
   answering?: Pick<SippPhoneOptions, 'pauseMs' | 'hangUpAfterMs' | 'calls' | 'audio'>;
   expiresSec?: number;
+  /** Which of the user's phones this is ("desk", "soft" …), when they have several: names its files. */
+  device?: string;
 }
 
 export class DeskPhone {
@@ -33,7 +35,7 @@ export class DeskPhone {
     const calls = await SippPhone.start({
       scenario: options.scenario ?? 'phone-answer',
       outDir: options.outDir,
-      name: `${options.user}-calls`,
+      name: `${DeskPhone.label(options)}-calls`,
       keys: { user: options.user, ...(options.transferTo ? { transfer_to: options.transferTo } : {}) },
       ...options.answering,
     });
@@ -48,6 +50,10 @@ export class DeskPhone {
     return phone;
   }
 
+  private static label(options: DeskPhoneOptions): string {
+    return options.device ? `${options.user}-${options.device}` : options.user;
+  }
+
   /** The contact the registrar should now hold for this user. */
   get contact(): string {
     return this.calls.uri(this.user);
@@ -58,7 +64,7 @@ export class DeskPhone {
     const run = await SippPhone.start({
       scenario: 'phone-register',
       outDir: this.options.outDir,
-      name: `${this.user}-register-${expiresSec}`,
+      name: `${DeskPhone.label(this.options)}-register-${expiresSec}`,
       remote: this.options.registrar,
       keys: { user: this.user, expires: expiresSec, contact_port: this.calls.sipPort },
       auth: { user: this.user, password },
