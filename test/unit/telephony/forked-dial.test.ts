@@ -42,26 +42,28 @@ class Branch implements OutboundDial {
   }
 }
 
-async function fork(uris: readonly string[] | Promise<readonly string[]>) {
+/** A fork on a look-up still under way, and the branches it has started so far. */
+function forkOn(lookup: Promise<readonly string[]>) {
   const branches: Branch[] = [];
-  const dial = new ForkedDial(Promise.resolve(uris), (to) => {
+  const dial = new ForkedDial(lookup, (to) => {
     const branch = new Branch(to);
     branches.push(branch);
     return branch;
   });
-  await flush();
   return { dial, branches };
+}
+
+/** A fork once the look-up has found these. */
+async function fork(uris: readonly string[] | Promise<readonly string[]>) {
+  const forked = forkOn(Promise.resolve(uris));
+  await flush();
+  return forked;
 }
 
 describe('ForkedDial', () => {
   it("starts the first phone's branch before the look-up ends, then one per further phone", async () => {
     const lookup = deferred<readonly string[]>();
-    const branches: Branch[] = [];
-    new ForkedDial(lookup.promise, (to) => {
-      const branch = new Branch(to);
-      branches.push(branch);
-      return branch;
-    });
+    const { branches } = forkOn(lookup.promise);
     expect(branches).toHaveLength(1);
     lookup.resolve(['sip:bo@10.0.0.7', 'sip:bo@10.0.0.8']);
     await flush();
@@ -138,12 +140,7 @@ describe('ForkedDial', () => {
 
   it('waits for every phone of the look-up before failing: an early failure of the first is not the end', async () => {
     const lookup = deferred<readonly string[]>();
-    const branches: Branch[] = [];
-    const dial = new ForkedDial(lookup.promise, (to) => {
-      const branch = new Branch(to);
-      branches.push(branch);
-      return branch;
-    });
+    const { dial, branches } = forkOn(lookup.promise);
     const settled = jest.fn();
     void dial.result.then(settled);
     branches[0]!.fail('failed');
@@ -162,12 +159,7 @@ describe('ForkedDial', () => {
     expect(await dial.result).toEqual({ failed: { outcome: 'cancelled', status: 487 } });
 
     const lookup = deferred<readonly string[]>();
-    const started: Branch[] = [];
-    const early = new ForkedDial(lookup.promise, (to) => {
-      const branch = new Branch(to);
-      started.push(branch);
-      return branch;
-    });
+    const { dial: early, branches: started } = forkOn(lookup.promise);
     early.cancel();
     lookup.resolve(['sip:bo@desk', 'sip:bo@soft']);
     expect(await early.result).toMatchObject({ failed: { outcome: 'cancelled' } });
