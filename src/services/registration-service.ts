@@ -28,8 +28,8 @@ export class RegistrationService implements RegistrarHandlers {
     return phones;
   }
 
-  async onUnregister(user: string, contact?: string): Promise<void> {
-    if ((await this.registrations.remove(user, contact)) === 'last_phone_gone') await this.goOffline(user, 'desk phone unregistered');
+  async onUnregister(user: string, contact?: string, natAddress?: string): Promise<void> {
+    if ((await this.registrations.remove(user, contact, natAddress)) === 'last_phone_gone') await this.goOffline(user, 'desk phone unregistered');
   }
 
   /** Housekeeping: registrations whose phones stopped refreshing them. */

@@ -48,9 +48,15 @@ export class RegistrationStore {
     return phonesOf((await this.scripts.run('registration-current', user, nowMs)) as string[]).map((phone) => phone.contact);
   }
 
-  /** Removes the phone with this contact (as dialled or as it registered it); every phone of the user when none is given. */
-  async remove(user: string, contact?: string): Promise<Removal> {
-    return this.removal(await this.scripts.run('registration-remove', user, ...(contact ? ['contact', contact] : ['any'])));
+  /**
+   * Removes the phone with this contact: as dialled, or as it registered it,
+   * then only a binding at natAddress when given (two phones of one user behind
+   * two NATs may know themselves by the same private contact). Every phone of
+   * the user when no contact is given.
+   */
+  async remove(user: string, contact?: string, natAddress?: string): Promise<Removal> {
+    const which = contact ? ['contact', contact, natAddress ?? ''] : ['any'];
+    return this.removal(await this.scripts.run('registration-remove', user, ...which));
   }
 
   /** Users with a registration that has lapsed. */

@@ -22,9 +22,17 @@ const PRIVATE_IPV4 = [/^10\./, /^172\.(1[6-9]|2\d|3[01])\./, /^192\.168\./, /^10
  * source port is the connection's, not one the phone listens on.
  */
 export function reachableContact(contact: string, source: SipSource | undefined): string {
-  if (source?.protocol.toLowerCase() !== 'udp') return contact;
+  const address = natAddressOf(contact, source);
+  return address && source ? withHostOf(contact, `${address}:${source.port}`) : contact;
+}
+
+/**
+ * The NAT's public address, as it stands in the contact we dial, when the
+ * contact is a phone's private one (see reachableContact); else undefined.
+ */
+export function natAddressOf(contact: string, source: SipSource | undefined): string | undefined {
+  if (source?.protocol.toLowerCase() !== 'udp') return undefined;
   const host = hostOf(contact)?.replace(/:\d+$/, '');
-  if (!host || host === source.address || !PRIVATE_IPV4.some((range) => range.test(host))) return contact;
-  const address = source.address.includes(':') ? `[${source.address}]` : source.address;
-  return withHostOf(contact, `${address}:${source.port}`);
+  if (!host || host === source.address || !PRIVATE_IPV4.some((range) => range.test(host))) return undefined;
+  return source.address.includes(':') ? `[${source.address}]` : source.address;
 }

@@ -3,7 +3,7 @@ import type { PhoneBinding } from '../domain/person';
 import type { Registration, RegistrarHandlers } from '../services/ports/telephony';
 import type { ParsedRegistration, SipMiddleware, SipRequest, SipResponse } from './drachtio-api';
 import { errorText } from './errors';
-import { reachableContact, type SipSource } from './nat-contact';
+import { natAddressOf, reachableContact, type SipSource } from './nat-contact';
 import { userOf } from './sip-uri';
 
 /** Registrations longer than this are shortened; the phone re-registers sooner. */
@@ -18,8 +18,14 @@ export const MIN_EXPIRES_SEC = 60;
 export type RegistrarDecision =
   | { kind: 'register'; registration: Registration }
   /** '*': the wildcard (Contact: *), every contact of the user. */
-  | { kind: 'unregister'; user: string; contacts: string[] | '*' }
+  | { kind: 'unregister'; user: string; contacts: Unbinding[] | '*' }
   | { kind: 'refuse'; status: number; reason: string; headers?: Record<string, string> };
+
+/** A contact to un-register; natAddress: the public address a phone behind NAT sent it from (see nat-contact.ts). */
+export interface Unbinding {
+  contact: string;
+  natAddress: string | undefined;
+}
 
 export interface RegisterRequest {
   registration: ParsedRegistration | undefined;
@@ -40,7 +46,10 @@ export function decideRegistration({ registration, authenticatedUser, userAgent,
   if (!user) return { kind: 'refuse', status: 400, reason: 'No user in the To header' };
   if (user !== authenticatedUser) return { kind: 'refuse', status: 403, reason: 'Forbidden' };
   const contacts = registration.contact.map((contact) => contact.uri).filter(Boolean);
-  if (registration.type === 'unregister') return { kind: 'unregister', user, contacts: contacts.includes('*') ? '*' : contacts };
+  if (registration.type === 'unregister') {
+    if (contacts.includes('*')) return { kind: 'unregister', user, contacts: '*' };
+    return { kind: 'unregister', user, contacts: contacts.map((contact) => ({ contact, natAddress: natAddressOf(contact, source) })) };
+  }
   const contact = contacts[0];
   if (!contact || contact === '*') return { kind: 'refuse', status: 400, reason: 'Bad Contact' };
   const instance = registration.contact[0]?.params?.['+sip.instance'];
@@ -103,7 +112,7 @@ async function handleRegister(req: SipRequest, res: SipResponse, handlers: Regis
         return;
       case 'unregister':
         if (decision.contacts === '*') await handlers.onUnregister(decision.user);
-        else for (const contact of decision.contacts) await handlers.onUnregister(decision.user, contact);
+        else for (const { contact, natAddress } of decision.contacts) await handlers.onUnregister(decision.user, contact, natAddress);
         log.info({ user: decision.user }, 'unregistered');
         res.send(200);
         return;

@@ -592,6 +592,18 @@ describe('call engine (fake telephony, real Redis)', () => {
     expect(contacts[0]).toBe(`sip:ana@10.0.1.${MAX_PHONES_PER_USER}:5060`);
   });
 
+  it('presence: two phones of one user behind two NATs that know themselves by the same private contact: one un-registering leaves the other', async () => {
+    const registrar = await anaWithDeskPhone();
+    const store = t.services.stores.registrationStore;
+    const privateContact = 'sip:ana@192.168.1.20:5060';
+    await registrar.onRegister({ user: 'ana', contact: 'sip:ana@203.0.113.7:40312', phoneContact: privateContact, expiresSec: 600 });
+    await registrar.onRegister({ user: 'ana', contact: 'sip:ana@198.51.100.9:61000', phoneContact: privateContact, expiresSec: 600 });
+    // The office phone un-registers, from another port of its NAT.
+    await registrar.onUnregister('ana', privateContact, '203.0.113.7');
+    expect(await store.contactsOf('ana')).toEqual(['sip:ana@198.51.100.9:61000']);
+    expect(await state('ana')).toMatchObject({ state: 'available' });
+  });
+
   it("presence: a registration stored before several phones per user is read as one phone, and kept beside a new one", async () => {
     const registrar = await anaWithDeskPhone();
     const store = t.services.stores.registrationStore;

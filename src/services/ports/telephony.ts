@@ -116,8 +116,11 @@ export interface RegistrarHandlers {
   passwordFor(user: string): Promise<string | undefined>;
   /** Saves one phone's binding; returns every registered phone of the user, freshest first. */
   onRegister(registration: Registration): Promise<PhoneBinding[]>;
-  /** Removes the user's phone with this contact (as dialled or as it registered it); without one, all of them. */
-  onUnregister(user: string, contact?: string): Promise<void>;
+  /**
+   * Removes the user's phone with this contact (as dialled or as it registered
+   * it: from behind the NAT at natAddress, when given); without one, all of them.
+   */
+  onUnregister(user: string, contact?: string, natAddress?: string): Promise<void>;
 }
 
 export type ConnectionState = 'connected' | 'connecting' | 'disconnected';

@@ -1,15 +1,18 @@
 -- ARGV: prefix, user, and what the caller saw: 'lapsed' and a time in ms (the
--- bindings that had expired by then), 'contact' and a contact (the phone's, as
--- dialled or as registered), or 'any' (all the user's phones).
+-- bindings that had expired by then), 'contact', a contact (the phone's, as
+-- dialled or as registered) and the NAT's address the phone is behind ('' for
+-- any; a binding as registered matches only at that address), or 'any' (all
+-- the user's phones).
 -- Removes only those: a phone that registered again meanwhile keeps its binding.
 -- Returns 0 when nothing was removed, 1 when the user has no phone left, 2 when
 -- some other phone is still registered.
-local user, seen, arg = ARGV[2], ARGV[3], ARGV[4]
+local user, seen, arg, nat = ARGV[2], ARGV[3], ARGV[4], ARGV[5] or ''
 local bindings, infos = registration_read(user, true)
 local removed = false
 for c, e in pairs(bindings) do
   if seen == 'any' or (seen == 'lapsed' and e <= tonumber(arg))
-    or (seen == 'contact' and (c == arg or registration_info(infos, c, 'phoneContact') == arg)) then
+    or (seen == 'contact' and (c == arg or (registration_info(infos, c, 'phoneContact') == arg
+      and (nat == '' or string.find(c, '@' .. nat .. ':', 1, true))))) then
     bindings[c], infos[c] = nil, nil
     removed = true
   end

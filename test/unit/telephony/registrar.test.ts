@@ -59,7 +59,13 @@ describe('decideRegistration', () => {
     expect(decideRegistration(fromAna({ type: 'unregister', expires: 0 }))).toEqual({
       kind: 'unregister',
       user: 'ana',
-      contacts: ['sip:ana@10.0.0.5:5060;transport=udp'],
+      contacts: [{ contact: 'sip:ana@10.0.0.5:5060;transport=udp', natAddress: undefined }],
+    });
+    // From behind a NAT: only its binding there may go.
+    expect(decideRegistration(fromAna({ type: 'unregister', expires: 0 }, { address: '203.0.113.7', port: 40999, protocol: 'udp' }))).toEqual({
+      kind: 'unregister',
+      user: 'ana',
+      contacts: [{ contact: 'sip:ana@10.0.0.5:5060;transport=udp', natAddress: '203.0.113.7' }],
     });
     expect(decideRegistration(fromAna({ type: 'unregister', expires: 0, contact: [{ uri: '*' }] }))).toEqual({
       kind: 'unregister',
