@@ -30,7 +30,8 @@ export class ForkedDial implements OutboundDial {
   private readonly branches: OutboundDial[] = [];
   private readonly failures: DialFailed[] = [];
   private allStarted = false;
-  private ringing = false;
+  /** The first branch that rang: it tells the listeners, as it does its own (safely, once each). */
+  private rang?: OutboundDial;
   private readonly ringingListeners: (() => void)[] = [];
 
   constructor(uris: Promise<readonly string[]>, startBranch: (uri: BranchUri) => OutboundDial) {
@@ -45,7 +46,7 @@ export class ForkedDial implements OutboundDial {
   }
 
   onRinging(listener: () => void): void {
-    if (this.ringing) queueMicrotask(listener);
+    if (this.rang) this.rang.onRinging(listener);
     else this.ringingListeners.push(listener);
   }
 
@@ -61,9 +62,9 @@ export class ForkedDial implements OutboundDial {
   private add(branch: OutboundDial): void {
     this.branches.push(branch);
     branch.onRinging(() => {
-      if (this.ringing) return;
-      this.ringing = true;
-      for (const listener of this.ringingListeners.splice(0)) listener();
+      if (this.rang) return;
+      this.rang = branch;
+      for (const listener of this.ringingListeners.splice(0)) branch.onRinging(listener);
     });
     void branch.result.then((result) => this.branchDone(branch, result));
   }

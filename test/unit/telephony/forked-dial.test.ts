@@ -10,18 +10,22 @@ class Branch implements OutboundDial {
   cancels = 0;
   hungUp = false;
   private answered = false;
-  private ringing?: () => void;
+  private ringing = false;
+  private readonly ringingListeners: (() => void)[] = [];
 
   constructor(readonly to: BranchUri) {
     void Promise.resolve(to).then((uri) => (this.uri = uri));
   }
 
+  /** As SipOutboundDial: once ringing, a listener added is told at once (in a microtask). */
   onRinging(listener: () => void) {
-    this.ringing = listener;
+    if (this.ringing) queueMicrotask(listener);
+    else this.ringingListeners.push(listener);
   }
 
   ring() {
-    this.ringing?.();
+    this.ringing = true;
+    for (const listener of this.ringingListeners.splice(0)) listener();
   }
 
   answer(): Leg {
@@ -76,6 +80,7 @@ describe('ForkedDial', () => {
     dial.onRinging(ringing);
     branches[0]!.ring();
     branches[1]!.ring();
+    await flush();
     expect(ringing).toHaveBeenCalledTimes(1);
     const leg = branches[1]!.answer();
     expect(await dial.result).toEqual({ answered: leg });
