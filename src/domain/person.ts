@@ -106,6 +106,22 @@ export function preferredContact(person: Person): Contact | undefined {
   return (contacts.preferred && contacts[contacts.preferred]) ?? contacts.desk ?? contacts.mobile;
 }
 
+/**
+ * The Contact a phone registers: a sip: or sips: URI whose host (a name, an
+ * IPv4 address or a bracketed IPv6 one, with a port or not) we can send its
+ * INVITEs to. Long enough for the parameters phones add (ob, rinstance …).
+ */
+export const registeredContactSchema = z
+  .string()
+  .max(512)
+  .regex(/^sips?:(?:[^\s<>"@;?]+@)?(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::\d{1,5})?(?:[;?][^\s<>"]*)?$/, 'a sip: or sips: URI with a host');
+
+/** A phone's own id across its restarts (RFC 5626 +sip.instance), unquoted: "<urn:uuid:…>". */
+export const sipInstanceSchema = z
+  .string()
+  .max(256)
+  .regex(/^<urn:[A-Za-z0-9][A-Za-z0-9-]{0,31}:[^\s<>"]+>$/, 'a URN in angle brackets');
+
 /** One registered phone of a desk user: where to send its INVITEs, and until when. */
 export interface PhoneBinding {
   contact: string;

@@ -28,8 +28,9 @@ export class RegistrationService implements RegistrarHandlers {
     return phones;
   }
 
-  async onUnregister(user: string, contact?: string, natAddress?: string): Promise<void> {
+  async onUnregister(user: string, contact?: string, natAddress?: string): Promise<PhoneBinding[]> {
     if ((await this.registrations.remove(user, contact, natAddress)) === 'last_phone_gone') await this.goOffline(user, 'desk phone unregistered');
+    return this.registrations.phonesOf(user);
   }
 
   /** Housekeeping: registrations whose phones stopped refreshing them. */

@@ -43,9 +43,14 @@ export class RegistrationStore {
     return phonesOf(reply as string[]);
   }
 
+  /** The user's phones that have not lapsed, freshest first. */
+  async phonesOf(user: string, nowMs = Date.now()): Promise<PhoneBinding[]> {
+    return phonesOf((await this.scripts.run('registration-current', user, nowMs)) as string[]);
+  }
+
   /** The contacts of the user's phones that have not lapsed, freshest first. */
   async contactsOf(user: string, nowMs = Date.now()): Promise<string[]> {
-    return phonesOf((await this.scripts.run('registration-current', user, nowMs)) as string[]).map((phone) => phone.contact);
+    return (await this.phonesOf(user, nowMs)).map((phone) => phone.contact);
   }
 
   /**

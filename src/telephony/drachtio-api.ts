@@ -27,10 +27,11 @@ export interface SipMessage {
   getParsedHeader(name: 'Contact'): NameAddr[];
 }
 
-/** Set on REGISTER requests by drachtio-mw-registration-parser. */
+/**
+ * Set on REGISTER requests by drachtio-mw-registration-parser. Its type and
+ * expires go unread: they are the first contact's, and each contact has its own.
+ */
 export interface ParsedRegistration {
-  type: 'register' | 'unregister';
-  expires: number;
   contact: NameAddr[];
   aor: string;
 }

@@ -119,8 +119,9 @@ export interface RegistrarHandlers {
   /**
    * Removes the user's phone with this contact (as dialled or as it registered
    * it: from behind the NAT at natAddress, when given); without one, all of them.
+   * Returns the phones the user has left, freshest first.
    */
-  onUnregister(user: string, contact?: string, natAddress?: string): Promise<void>;
+  onUnregister(user: string, contact?: string, natAddress?: string): Promise<PhoneBinding[]>;
 }
 
 export type ConnectionState = 'connected' | 'connecting' | 'disconnected';
