@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { contactReasonsSchema, DEFAULT_CONTACT_REASONS, type ContactReason } from '../domain/contact-reason';
@@ -20,6 +21,19 @@ const hostPort = (defaultPort: number) =>
     }
     return { host: match[1], port: portNumber };
   });
+
+/** "203.0.113.7", "203.0.113.0/24", "2001:db8::/32". */
+const addressOrSubnet = z.string().transform((entry, ctx) => {
+  const [address = '', prefixText] = entry.split('/');
+  const family = isIP(address);
+  const prefix = prefixText === undefined ? undefined : Number(prefixText);
+  const maxPrefix = family === 6 ? 128 : 32;
+  if (family === 0 || (prefix !== undefined && !(/^\d{1,3}$/.test(prefixText ?? '') && prefix <= maxPrefix))) {
+    ctx.addIssue({ code: 'custom', message: `"${entry}" is not an IP address or address/prefix` });
+    return z.NEVER;
+  }
+  return prefix === undefined ? { address } : { address, prefix };
+});
 
 const flag = z.preprocess(
   (value) => (typeof value === 'string' ? ['true', '1', 'yes', 'on'].includes(value.trim().toLowerCase()) : value),
@@ -75,6 +89,8 @@ export const settingsSchema = z.object({
   AGENT_HANGUP_POLICY: z.enum(['requeue', 'end']).default('requeue'),
   PSTN_GATEWAY: optionalString,
   SIP_REALM: z.string().regex(/^[^"\\\s]+$/, 'a name without quotes, backslashes or spaces').default('expert-bridge'),
+  // Trunks and SBCs whose P-Asserted-Identity names the caller (RFC 3325); from others it is ignored.
+  SIP_TRUSTED_PEERS: commaList(addressOrSubnet).default([]),
   INSTANCE_ID: optionalString,
 
   ESCALATION_RING_TIMEOUT_SEC: seconds.max(300).default(20),
@@ -125,6 +141,8 @@ export interface Config {
     /** Host that turns tel: contacts into SIP (sip:+number@gateway). */
     pstnGateway?: string;
     sipRealm: string;
+    /** Peers whose P-Asserted-Identity is believed: the caller's number comes from it. */
+    trustedPeers: { address: string; prefix?: number }[];
   };
   instanceId: string;
   escalations: {
@@ -193,6 +211,7 @@ export function toConfig(s: Settings): Config {
       agentHangupPolicy: s.AGENT_HANGUP_POLICY,
       pstnGateway: s.PSTN_GATEWAY,
       sipRealm: s.SIP_REALM,
+      trustedPeers: s.SIP_TRUSTED_PEERS,
     },
     instanceId: s.INSTANCE_ID ?? `${hostname()}-${process.pid}`,
     escalations: {

@@ -27,7 +27,6 @@ export const ACK_WAIT_MS = 32_000;
  */
 export class SipInboundCall implements InboundCall {
   readonly sipCallId: string;
-  readonly from: string;
   readonly to: string;
   /** The media server chosen when the INVITE arrived; answer() uses it. */
   readonly mediaServer?: string;
@@ -39,6 +38,8 @@ export class SipInboundCall implements InboundCall {
   constructor(
     private readonly req: SipRequest,
     private readonly res: SipResponse,
+    /** Who is calling (caller-identity.ts). */
+    readonly from: string,
     private readonly chooseMedia: () => MediaChannels,
     private readonly srf: Pick<Srf, 'createUAS'>,
     log: Logger,
@@ -46,7 +47,6 @@ export class SipInboundCall implements InboundCall {
     private readonly ackWaitMs = ACK_WAIT_MS,
   ) {
     this.sipCallId = req.get('Call-ID') ?? req.callId;
-    this.from = userOf(req.getParsedHeader('From').uri) ?? 'anonymous';
     this.to = userOf(req.uri) ?? '';
     this.log = log.child({ sipCallId: this.sipCallId });
     // Chosen now, so the call's other legs can be started on it while we answer.

@@ -1,3 +1,4 @@
+import type { BlockList } from 'node:net';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema';
 import type { DependencyHealth } from '../services/ports/health';
@@ -11,6 +12,7 @@ import type {
   RegistrarHandlers,
   Telephony,
 } from '../services/ports/telephony';
+import { callerOf, trustedPeerList } from './caller-identity';
 import { createMrf, createSrf, registrarMiddleware } from './drachtio-adapter';
 import type { SipRequest, SipResponse } from './drachtio-api';
 import { errorText } from './errors';
@@ -49,6 +51,7 @@ export class DrachtioTelephony implements Telephony {
   private registrarServed = false;
   private readonly log: Logger;
   private readonly sipRealm: string;
+  private readonly trustedPeers: BlockList;
 
   private readonly options: TelephonyOptions;
 
@@ -57,6 +60,7 @@ export class DrachtioTelephony implements Telephony {
     if (!config.drachtio) throw new Error('telephony needs DRACHTIO_HOST: drachtio is not configured');
     this.log = log.child({ component: 'telephony' });
     this.sipRealm = config.calls.sipRealm;
+    this.trustedPeers = trustedPeerList(config.calls.trustedPeers);
     this.media = new MediaServerPool(createMrf(this.srf), config.freeswitch, this.log, this.options.media);
     this.signalling = new Signalling(this.srf, config.drachtio, this.log, () => this.media.renewStandbyEndpoints());
     this.srf.invite((req, res) => this.invite(req, res));
@@ -147,7 +151,7 @@ export class DrachtioTelephony implements Telephony {
     }
     let call: SipInboundCall;
     try {
-      call = new SipInboundCall(req, res, () => this.media.leastLoaded(), this.srf, this.log, this.options.dial);
+      call = new SipInboundCall(req, res, callerOf(req, this.trustedPeers), () => this.media.leastLoaded(), this.srf, this.log, this.options.dial);
     } catch (err) {
       this.log.warn({ err: errorText(err) }, 'unreadable INVITE');
       res.send(400);

@@ -199,6 +199,24 @@ describeLive('calls on the live stack', () => {
     }
   });
 
+  it("call: a carrier's trunk asserts who calls (P-Asserted-Identity) — the call is the asserted number's; a caller who asks for privacy is anonymous", async () => {
+    // Nobody is available: each call waits in its room until its customer hangs up.
+    const asserted = `+4329${Date.now() % 100_000_000}`;
+    const { phone: presenting, number } = await live.customer(2500, { header: `P-Asserted-Identity: <tel:${asserted}>` });
+    await presenting.waitForOutcome(/^answered$/, 5000);
+    const call = await live.callOf(asserted, (c) => c.state === 'queued');
+    expect(live.events().find((e) => e.type === 'call.offered' && e.data.callId === call.id)?.data).toMatchObject({ customer: asserted });
+    const members = await live.roomHolds(call.room, [number]);
+    await presenting.waitForOutcome(/^local_bye$/, 5000);
+    await live.expectNothingLeft(call.room, members.map((m) => m.uuid), []);
+
+    const { phone: withheld } = await live.customer(2500, { header: 'Privacy: id' });
+    await withheld.waitForOutcome(/^answered$/, 5000);
+    const hidden = await live.callOf('anonymous', (c) => c.state === 'queued');
+    await withheld.waitForOutcome(/^local_bye$/, 5000);
+    await live.waitForEvent((e) => e.type === 'call.ended' && e.data.callId === hidden.id);
+  });
+
   it('call: a customer who hangs up while queued leaves nothing behind', async () => {
     // Nobody is available: the customer waits in the room with music, then gives up.
     const { phone: customer, number } = await live.customer(2500);

@@ -28,6 +28,15 @@ describe('config', () => {
     expect(config.freeswitch.listenAddress).toBe('10.0.0.5');
   });
 
+  it('reads the peers trusted to assert callers: addresses and subnets, IPv4 and IPv6', () => {
+    const config = loadConfig({ AUTH_TOKENS_FILE: 't', SIP_TRUSTED_PEERS: '203.0.113.7, 198.51.100.0/24,2001:db8::/32' });
+    expect(config.calls.trustedPeers).toEqual([{ address: '203.0.113.7' }, { address: '198.51.100.0', prefix: 24 }, { address: '2001:db8::', prefix: 32 }]);
+    expect(loadConfig({ AUTH_TOKENS_FILE: 't' }).calls.trustedPeers).toEqual([]);
+    for (const wrong of ['carrier.example', '203.0.113.0/33', '203.0.113.0/', '2001:db8::/129', '10.0.0.1/8x']) {
+      expect(() => loadConfig({ AUTH_TOKENS_FILE: 't', SIP_TRUSTED_PEERS: wrong })).toThrow(/SIP_TRUSTED_PEERS\.0: .*not an IP address or address\/prefix/);
+    }
+  });
+
   it('leaves telephony unconfigured without DRACHTIO_HOST', () => {
     expect(loadConfig({ AUTH_TOKENS_FILE: 't', DRACHTIO_HOST: '' }).drachtio).toBeUndefined();
   });

@@ -192,11 +192,17 @@ export function liveSuite() {
     /**
      * A customer calling the service number; hangs up hangUpAfterMs after the
      * answer unless the far end does first. `offer: 'late'`: an INVITE without
-     * SDP; `codec`: what it offers instead of its audio's (name/payload type).
+     * SDP; `codec`: what it offers instead of its audio's (name/payload type);
+     * `header`: one more header line for its INVITE.
      */
     async customer(
       hangUpAfterMs: number,
-      { offer = 'early', codec, scenario = 'customer-call' }: { offer?: 'early' | 'late'; codec?: { name: string; payloadType: number }; scenario?: 'customer-call' | 'customer-refresh' } = {},
+      {
+        offer = 'early',
+        codec,
+        scenario = 'customer-call',
+        header,
+      }: { offer?: 'early' | 'late'; codec?: { name: string; payloadType: number }; scenario?: 'customer-call' | 'customer-refresh'; header?: string } = {},
     ) {
       numbers += 1;
       const number = `+4319${parseInt(tag, 16) % 100000}${numbers}`;
@@ -207,6 +213,7 @@ export function liveSuite() {
         remote: sipTarget,
         service: '1000',
         callers: [number],
+        callerHeader: header,
         hangUpAfterMs,
         calls: 1,
         keys: { offer, ...(codec ? { codec: codec.name, payload_type: codec.payloadType } : {}) },

@@ -48,6 +48,8 @@ export interface SippPhoneOptions {
    * as an injection file (-inf); one sipp plays many customers. Default "customer".
    */
   callers?: string[];
+  /** customer-call: one more header line for every caller's INVITE ("Privacy: id" …). */
+  callerHeader?: string;
   /** New calls a second (sipp -r) when one phone makes several (`calls`). */
   rate?: number;
   /** Digest credentials for phone-register (sipp -au / -ap). */
@@ -266,7 +268,7 @@ export class SippPhone {
     if (options.rate !== undefined) args.push('-r', String(options.rate), '-l', String(options.calls ?? 1000));
     if (customer) {
       const injection = `${prefix}.callers.csv`;
-      fs.writeFileSync(injection, ['SEQUENTIAL', ...(options.callers ?? ['customer']).map((caller) => `${caller};`)].join('\n') + '\n');
+      fs.writeFileSync(injection, ['SEQUENTIAL', ...(options.callers ?? ['customer']).map((caller) => `${caller};${options.callerHeader ?? ''};`)].join('\n') + '\n');
       args.push('-inf', injection);
     }
     if (options.maxRunSec !== undefined) args.push('-timeout', String(options.maxRunSec), '-timeout_error');

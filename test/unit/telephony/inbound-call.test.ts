@@ -31,6 +31,7 @@ function setup(prepare?: (media: FakeMedia) => void) {
   const call = new SipInboundCall(
     req as unknown as SipRequest,
     res as unknown as SipResponse,
+    '5551234',
     () => media,
     srf,
     silentLog,
@@ -41,7 +42,7 @@ function setup(prepare?: (media: FakeMedia) => void) {
 }
 
 describe('SipInboundCall', () => {
-  it('reads caller, dialled number and Call-ID', () => {
+  it('reads the dialled number and Call-ID', () => {
     const { call } = setup();
     expect([call.from, call.to, call.sipCallId]).toEqual(['5551234', '2000', 'call-abc']);
   });
@@ -198,6 +199,7 @@ describe('SipInboundCall', () => {
     const noMedia = new SipInboundCall(
       new FakeInviteRequest() as unknown as SipRequest,
       res as unknown as SipResponse,
+      '5551234',
       () => {
         throw new MediaUnavailableError();
       },
