@@ -80,6 +80,32 @@ describeLive('desk-phone registration on the live stack', () => {
     }
   });
 
+  it('presence: a phone that moves in one REGISTER (its new contact, expires=0 on the old) keeps its owner available, and her calls go to the new contact', async () => {
+    const ana = await live.person('ana', ['agent']);
+    const phone = (device: string, register: boolean) =>
+      DeskPhone.start({ user: ana.user, password: ana.password, registrar: live.sipTarget, outDir: live.outDir, device, register, answering: { pauseMs: 200 } });
+    const old = await phone('old', true);
+    const moved = await phone('moved', false);
+    try {
+      await eventually(async () => expect(await live.presenceOf(ana)).toMatchObject({ state: 'available' }));
+      const { since } = await live.presenceOf(ana);
+      expect(await moved.register(300, ana.password, `<${old.registeredContact}>;expires=0`)).toBe('registered expires=300');
+      // Not offline for a moment: her presence has not changed since before the move.
+      expect(await live.presenceOf(ana)).toMatchObject({ state: 'available', since });
+
+      const { phone: customer, number } = await live.customer(3000);
+      await moved.calls.waitForOutcome(/^answered /, 8000);
+      expect(old.calls.received('INVITE')).toEqual([]);
+      const call = await live.callOf(number, (c) => c.state === 'connected');
+      const members = await live.roomHolds(call.room, [number, ana.user]);
+      await customer.waitForOutcome(/^local_bye$/, 8000);
+      await live.expectNothingLeft(call.room, members.map((m) => m.uuid), [ana]);
+    } finally {
+      await old.stop();
+      await moved.stop();
+    }
+  });
+
   /** One request outside any dialog, straight over UDP; resolves with the answer (a 100 Trying skipped). */
   async function requestOutsideDialog(method: string, headers: string[] = []): Promise<string> {
     const socket = dgram.createSocket('udp4');

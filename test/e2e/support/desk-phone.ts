@@ -20,6 +20,8 @@ export interface DeskPhoneOptions {
   expiresSec?: number;
   /** Which of the user's phones this is ("desk", "soft" …), when they have several: names its files. */
   device?: string;
+  /** false: only the answering process starts, and register() is left to the test. */
+  register?: boolean;
 }
 
 export class DeskPhone {
@@ -40,6 +42,7 @@ export class DeskPhone {
       ...options.answering,
     });
     const phone = new DeskPhone(options.user, calls, options);
+    if (options.register === false) return phone;
     try {
       const outcome = await phone.register(options.expiresSec ?? 300);
       if (!outcome.startsWith('registered')) throw new Error(`registrar refused ${options.user}: ${outcome}`);
@@ -59,14 +62,22 @@ export class DeskPhone {
     return this.calls.uri(this.user);
   }
 
-  /** One REGISTER run (expires 0 un-registers); resolves with its OUTCOME ("registered expires=300", "forbidden"). */
-  async register(expiresSec: number, password = this.options.password): Promise<string> {
+  /** The contact as this phone's REGISTER names it (phone-register adds sipp's transport). */
+  get registeredContact(): string {
+    return `${this.contact};transport=UDP`;
+  }
+
+  /**
+   * One REGISTER run (expires 0 un-registers); resolves with its OUTCOME ("registered expires=300", "forbidden").
+   * moreContact: another contact of the same REGISTER, as a Contact header value ("<sip:…>;expires=0").
+   */
+  async register(expiresSec: number, password = this.options.password, moreContact = ''): Promise<string> {
     const run = await SippPhone.start({
       scenario: 'phone-register',
       outDir: this.options.outDir,
       name: `${DeskPhone.label(this.options)}-register-${expiresSec}`,
       remote: this.options.registrar,
-      keys: { user: this.user, expires: expiresSec, contact_port: this.calls.sipPort },
+      keys: { user: this.user, expires: expiresSec, contact_port: this.calls.sipPort, more_contact: moreContact ? `, ${moreContact}` : '' },
       auth: { user: this.user, password },
       calls: 1,
       maxRunSec: 10,

@@ -58,6 +58,7 @@ export interface EscalationView {
 export interface PresenceView {
   state: string;
   reason: string;
+  since: string;
   activeClaims: number;
 }
 
