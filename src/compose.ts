@@ -21,6 +21,7 @@ import { RegistrationService } from './services/registration-service';
 import { CallStore } from './store/call-store';
 import { InstanceStore } from './store/instance-store';
 import { RedisEventLog } from './store/event-log';
+import { FailedLoginStore } from './store/failed-login-store';
 import { RegistrationStore } from './store/registration-store';
 import { CallCommands } from './services/calls/call-commands';
 import { ConferenceControl } from './services/calls/conference-control';
@@ -130,7 +131,7 @@ export async function composeServices(config: Config, conn: Connections, log: Lo
     wrapUpWindowSec: config.contacts.wrapUpWindowSec,
   });
   const claims = new ClaimService(claimStore, config.presence.claimLeaseSec);
-  const registrations = new RegistrationService(people, registrationStore, presence);
+  const registrations = new RegistrationService(people, registrationStore, presence, new FailedLoginStore(conn.redis, prefix));
   const instances = new InstanceStore(conn.redis, prefix);
   const engine = telephony
     ? new CallEngine(

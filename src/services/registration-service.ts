@@ -1,7 +1,7 @@
 import type { PhoneBinding } from '../domain/person';
 import type { PeopleStore } from '../store/people-store';
 import type { RegistrationStore } from '../store/registration-store';
-import type { Registration, RegistrarHandlers } from './ports/telephony';
+import type { FailedLoginCounter, Registration, RegistrarHandlers } from './ports/telephony';
 import type { PresenceService } from './presence-service';
 
 /**
@@ -15,6 +15,7 @@ export class RegistrationService implements RegistrarHandlers {
     private readonly people: PeopleStore,
     private readonly registrations: RegistrationStore,
     private readonly presence: PresenceService,
+    readonly failedLogins: FailedLoginCounter,
   ) {}
 
   async passwordFor(user: string): Promise<string | undefined> {

@@ -16,6 +16,10 @@ export const keys = (prefix: string) => ({
   deskUser: (user: string) => `${prefix}deskuser:${user}`,
   /** Each desk user's soonest registration expiry in ms (the registrations themselves: lua/lib.lua). */
   registrationExpiries: `${prefix}reg-expiries`,
+  /** Wrong desk-phone passwords from an address, or for "address user" (lua/failed-login.lua counts them). */
+  loginFailures: (source: string) => `${prefix}login-failures:${source}`,
+  /** Set while that source is refused. */
+  loginBlock: (source: string) => `${prefix}login-block:${source}`,
   presenceChannel: `${prefix}presence`,
 });
 export type Keys = ReturnType<typeof keys>;

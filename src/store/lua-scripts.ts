@@ -8,7 +8,7 @@ import type Redis from 'ioredis';
 
 const SCRIPTS = ['person-save', 'person-delete', 'presence-set', 'claim', 'claim-renew', 'claim-release', 'lease-sweep',
   'projection-apply', 'wrapup-hold', 'wrapup-posted', 'event-append', 'escalation-slot-free', 'webhook-lease', 'webhook-advance',
-  'registration-save', 'registration-current', 'registration-remove'] as const;
+  'registration-save', 'registration-current', 'registration-remove', 'failed-login'] as const;
 export type ScriptName = (typeof SCRIPTS)[number];
 
 const read = (name: string) => readFileSync(join(__dirname, 'lua', `${name}.lua`), 'utf8');

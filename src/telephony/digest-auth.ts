@@ -1,8 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Logger } from 'pino';
 import { sipUserSchema } from '../domain/person';
+import type { FailedLoginCounter } from '../services/ports/telephony';
 import type { SipMiddleware, SipRequest, SipResponse } from './drachtio-api';
-import type { FailedLogins } from './failed-logins';
 
 // Digest authentication of desk phones' REGISTERs (RFC 2617, MD5 with
 // qop=auth, as phones speak it). Each nonce carries its time and a hash of
@@ -15,7 +15,7 @@ export interface DigestAuthOptions {
   /** What the challenges name; phones hash their password with it. */
   realm: string;
   passwordFor(user: string): Promise<string | undefined>;
-  failedLogins: FailedLogins;
+  failedLogins: FailedLoginCounter;
   log: Logger;
   nonceTtlMs?: number;
   now?: () => number;
@@ -99,7 +99,7 @@ async function authenticate(req: SipRequest, res: SipResponse, next: () => void,
     });
   const header = req.get('Authorization');
   const credentials = header ? parseDigest(header) : undefined;
-  if (options.failedLogins.blocked(address, credentials?.username)) {
+  if (await options.failedLogins.blocked(address, credentials?.username)) {
     res.send(403, 'Too Many Failed Logins');
     return;
   }
@@ -114,12 +114,12 @@ async function authenticate(req: SipRequest, res: SipResponse, next: () => void,
   const password = sipUserSchema.safeParse(credentials.username).success ? await options.passwordFor(credentials.username) : undefined;
   // An unknown user gets what a wrong password gets: nothing tells the two apart.
   if (!password || !sameText(expectedResponse(credentials, req.method, password), credentials.response.toLowerCase())) {
-    const blocked = options.failedLogins.failed(address, credentials.username);
+    const blocked = await options.failedLogins.failed(address, credentials.username);
     if (blocked) options.log.warn({ address, user: credentials.username, blocked }, 'too many wrong passwords: refusing REGISTERs from there for a while');
     res.send(403);
     return;
   }
-  options.failedLogins.succeeded(address, credentials.username);
+  await options.failedLogins.succeeded(address, credentials.username);
   req.authorization = { username: credentials.username, realm: credentials.realm };
   next();
 }

@@ -16,7 +16,6 @@ import { callerOf, trustedPeerList } from './caller-identity';
 import { createMrf, createSrf, registrarMiddleware } from './drachtio-adapter';
 import type { SipRequest, SipResponse } from './drachtio-api';
 import { errorText } from './errors';
-import { FailedLogins } from './failed-logins';
 import { type BranchUri, ForkedDial } from './forked-dial';
 import { mediaHealth } from './health';
 import { SipInboundCall } from './inbound-call';
@@ -105,7 +104,7 @@ export class DrachtioTelephony implements Telephony {
     const log = this.log.child({ registrar: true });
     this.srf.use('register', [
       defaultExpires,
-      ...registrarMiddleware({ realm: this.sipRealm, passwordFor: (user) => handlers.passwordFor(user), failedLogins: new FailedLogins(), log }),
+      ...registrarMiddleware({ realm: this.sipRealm, passwordFor: (user) => handlers.passwordFor(user), failedLogins: handlers.failedLogins, log }),
       registrarHandler(handlers, log),
     ]);
   }

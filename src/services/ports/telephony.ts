@@ -3,6 +3,7 @@
 // implements them; tests use in-memory fakes. Every room lives on one media
 // server; every leg is a media endpoint joined (or to be joined) to a room.
 
+import type { FailedLoginBlock } from '../../domain/failed-logins';
 import type { PhoneBinding } from '../../domain/person';
 
 /** Why a leg ended or a dial failed, in contact-centre terms. */
@@ -111,9 +112,20 @@ export interface Registration {
   userAgent?: string;
 }
 
+/** Wrong desk-phone passwords by source address, shared by every instance. */
+export interface FailedLoginCounter {
+  /** Whether the address, or the address for this user, is refused now. */
+  blocked(address: string, user?: string): Promise<boolean>;
+  /** Counts a wrong password; returns what became blocked by it, if anything. */
+  failed(address: string, user: string): Promise<FailedLoginBlock | undefined>;
+  /** A right password clears the user's count from that address. */
+  succeeded(address: string, user: string): Promise<void>;
+}
+
 export interface RegistrarHandlers {
   /** The digest password for a user, or undefined to refuse them (403). */
   passwordFor(user: string): Promise<string | undefined>;
+  readonly failedLogins: FailedLoginCounter;
   /** Saves one phone's binding; returns every registered phone of the user, freshest first. */
   onRegister(registration: Registration): Promise<PhoneBinding[]>;
   /**

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { SipRequest, SipResponse } from '../../../src/telephony/drachtio-api';
 import { digestAuth, expectedResponse, parseDigest } from '../../../src/telephony/digest-auth';
-import { FailedLogins } from '../../../src/telephony/failed-logins';
-import { flush, silentLog } from './fakes';
+import { FakeFailedLogins, flush, silentLog } from './fakes';
 
 const md5 = (...parts: string[]) => createHash('md5').update(parts.join(':')).digest('hex');
 const CONTACT = '<sip:ana@192.168.1.20:5060>';
@@ -11,7 +10,7 @@ const PASSWORDS: Record<string, string> = { ana: 'ana-secret-1' };
 describe('digest authentication of REGISTERs', () => {
   let now = 1_800_000_000_000;
   const setup = () => {
-    const failedLogins = new FailedLogins({ perUser: 2, perAddress: 10, windowMs: 60_000, blockMs: 60_000 });
+    const failedLogins = new FakeFailedLogins(2);
     const looked: string[] = [];
     const passwordFor = async (user: string) => (looked.push(user), PASSWORDS[user]);
     const auth = digestAuth({ realm: 'expert-bridge', passwordFor, failedLogins, log: silentLog, nonceTtlMs: 300_000, now: () => now });

@@ -9,6 +9,7 @@ import type {
   UacOptions,
   UacProgress,
 } from '../../../src/telephony/drachtio-api';
+import type { FailedLoginCounter } from '../../../src/services/ports/telephony';
 import type { MediaChannels, OpenedEndpoint } from '../../../src/telephony/media-servers';
 
 // In-memory stand-ins for fsmrf endpoints, srf dialogs and createUAC, so the
@@ -132,5 +133,26 @@ export class FakeUac {
   fail(status: number, reason: string) {
     const err = Object.assign(new Error(`Sip non-success response: ${status}`), { status, reason });
     this.last.outcome.reject(err);
+  }
+}
+
+/** Blocks a user at an address after `perUser` wrong passwords; the real counter (Redis) is tested in test/integration. */
+export class FakeFailedLogins implements FailedLoginCounter {
+  private readonly failures = new Map<string, number>();
+
+  constructor(private readonly perUser = 2) {}
+
+  async blocked(address: string, user?: string): Promise<boolean> {
+    return (this.failures.get(`${address} ${user}`) ?? 0) >= this.perUser;
+  }
+
+  async failed(address: string, user: string): Promise<'user' | undefined> {
+    const key = `${address} ${user}`;
+    this.failures.set(key, (this.failures.get(key) ?? 0) + 1);
+    return (this.failures.get(key) ?? 0) >= this.perUser ? 'user' : undefined;
+  }
+
+  async succeeded(address: string, user: string): Promise<void> {
+    this.failures.delete(`${address} ${user}`);
   }
 }

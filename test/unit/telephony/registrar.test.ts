@@ -10,7 +10,7 @@ import {
   type RegisterRequest,
   registrarHandler,
 } from '../../../src/telephony/registrar';
-import { flush, silentLog } from './fakes';
+import { FakeFailedLogins, flush, silentLog } from './fakes';
 
 const registration = (overrides: Partial<ParsedRegistration> = {}): ParsedRegistration => ({
   contact: [{ uri: 'sip:ana@10.0.0.5:5060;transport=udp', params: {} }],
@@ -168,6 +168,7 @@ describe('the registrar chain', () => {
   const respond = () => ({ send: jest.fn(), finalResponseSent: false }) as unknown as SipResponse & { send: jest.Mock };
   const handlers = (phones: PhoneBinding[] = []) => ({
     passwordFor: jest.fn(),
+    failedLogins: new FakeFailedLogins(),
     onRegister: jest.fn(async (_r: Registration) => phones),
     onUnregister: jest.fn(async (_user: string, _contact?: string, _nat?: string): Promise<PhoneBinding[]> => []),
   });
