@@ -80,7 +80,7 @@ describeLive('desk-phone registration on the live stack', () => {
     }
   });
 
-  it('presence: a phone that moves in one REGISTER (its new contact, expires=0 on the old) keeps its owner available, and her calls go to the new contact', async () => {
+  it('presence: a phone that moves in one REGISTER (its new contact, expires=0 on the old) keeps its owner available, and her calls go to the new contact; Contact: * un-registers all her phones', async () => {
     const ana = await live.person('ana', ['agent']);
     const phone = (device: string, register: boolean) =>
       DeskPhone.start({ user: ana.user, password: ana.password, registrar: live.sipTarget, outDir: live.outDir, device, register, answering: { pauseMs: 200 } });
@@ -89,7 +89,7 @@ describeLive('desk-phone registration on the live stack', () => {
     try {
       await eventually(async () => expect(await live.presenceOf(ana)).toMatchObject({ state: 'available' }));
       const { since } = await live.presenceOf(ana);
-      expect(await moved.register(300, ana.password, `<${old.registeredContact}>;expires=0`)).toBe('registered expires=300');
+      expect(await moved.register(300, ana.password, `<${moved.registeredContact}>, <${old.registeredContact}>;expires=0`)).toBe('registered expires=300');
       // Not offline for a moment: her presence has not changed since before the move.
       expect(await live.presenceOf(ana)).toMatchObject({ state: 'available', since });
 
@@ -100,6 +100,11 @@ describeLive('desk-phone registration on the live stack', () => {
       const members = await live.roomHolds(call.room, [number, ana.user]);
       await customer.waitForOutcome(/^local_bye$/, 8000);
       await live.expectNothingLeft(call.room, members.map((m) => m.uuid), [ana]);
+
+      // Both phones again; then the wildcard (Contact: *) takes every one of hers at once.
+      expect(await old.register(300)).toBe('registered expires=300');
+      expect(await moved.register(0, ana.password, '*')).toBe('registered expires=0');
+      await eventually(async () => expect(await live.presenceOf(ana)).toMatchObject({ state: 'offline', reason: 'desk phone unregistered' }));
     } finally {
       await old.stop();
       await moved.stop();

@@ -62,22 +62,22 @@ export class DeskPhone {
     return this.calls.uri(this.user);
   }
 
-  /** The contact as this phone's REGISTER names it (phone-register adds sipp's transport). */
+  /** The contact as this phone's REGISTER names it (phone-register adds the transport). */
   get registeredContact(): string {
     return `${this.contact};transport=UDP`;
   }
 
   /**
    * One REGISTER run (expires 0 un-registers); resolves with its OUTCOME ("registered expires=300", "forbidden").
-   * moreContact: another contact of the same REGISTER, as a Contact header value ("<sip:…>;expires=0").
+   * contacts: the Contact header's value instead of this phone's own ("*", or several).
    */
-  async register(expiresSec: number, password = this.options.password, moreContact = ''): Promise<string> {
+  async register(expiresSec: number, password = this.options.password, contacts?: string): Promise<string> {
     const run = await SippPhone.start({
       scenario: 'phone-register',
       outDir: this.options.outDir,
-      name: `${DeskPhone.label(this.options)}-register-${expiresSec}`,
+      name: `${DeskPhone.label(this.options)}-register-${expiresSec}${contacts === '*' ? '-all' : contacts ? '-more' : ''}`,
       remote: this.options.registrar,
-      keys: { user: this.user, expires: expiresSec, contact_port: this.calls.sipPort, more_contact: moreContact ? `, ${moreContact}` : '' },
+      keys: { user: this.user, expires: expiresSec, contact_port: this.calls.sipPort, ...(contacts ? { contacts } : {}) },
       auth: { user: this.user, password },
       calls: 1,
       maxRunSec: 10,

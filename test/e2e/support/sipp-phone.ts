@@ -275,7 +275,8 @@ export class SippPhone {
     if (options.auth) args.push('-au', options.auth.user, '-ap', options.auth.password);
     // A keyword a scenario uses but nobody sets makes sipp refuse the scenario: give every key a default.
     const audio = options.audio ?? (customer ? 'PCMA/30' : 'PCMU/20');
-    const keys = { user: 'phone', expires: 3600, contact_host: LOCAL_IP, contact_port: sipPort, more_contact: '', transfer_to: 'colleague', offer: 'early', ...audioKeys(audio), ...options.keys };
+    const keys: Record<string, string | number> = { user: 'phone', expires: 3600, contact_host: LOCAL_IP, contact_port: sipPort, transfer_to: 'colleague', offer: 'early', ...audioKeys(audio), ...options.keys };
+    keys.contacts ??= `<sip:${keys.user}@${keys.contact_host}:${keys.contact_port};transport=UDP>`;
     for (const [key, value] of Object.entries(keys)) args.push('-key', key, String(value));
 
     const output = fs.openSync(files.output, 'w');
