@@ -116,11 +116,16 @@ export const registeredContactSchema = z
   .max(512)
   .regex(/^sips?:(?:[^\s<>"@;?]+@)?(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::\d{1,5})?(?:[;?][^\s<>"]*)?$/, 'a sip: or sips: URI with a host');
 
-/** A phone's own id across its restarts (RFC 5626 +sip.instance), unquoted: "<urn:uuid:…>". */
+/**
+ * A phone's own id across its restarts (RFC 5626 +sip.instance), unquoted:
+ * "<urn:uuid:…>". A phone that leaves out the brackets keeps its id (the same
+ * with them): refusing its REGISTER would leave it with no phone at all.
+ */
 export const sipInstanceSchema = z
   .string()
   .max(256)
-  .regex(/^<urn:[A-Za-z0-9][A-Za-z0-9-]{0,31}:[^\s<>"]+>$/, 'a URN in angle brackets');
+  .regex(/^(<urn:[A-Za-z0-9][A-Za-z0-9-]{0,31}:[^\s<>"]+>|urn:[A-Za-z0-9][A-Za-z0-9-]{0,31}:[^\s<>"]+)$/, 'a URN')
+  .transform((urn) => (urn.startsWith('<') ? urn : `<${urn}>`));
 
 /** One registered phone of a desk user: where to send its INVITEs, and until when. */
 export interface PhoneBinding {

@@ -45,8 +45,10 @@ describe('decideRegistration', () => {
     expect(boundBy(fromAna({ contact }))).toMatchObject({ contact: 'sip:ana@10.0.0.5:5060', instance: '<urn:uuid:00000000-0000-1000-8000-0004f2a1b2c3>' });
   });
 
-  it('refuses a +sip.instance that is no URN (400), and so keeps the phone off a wrong binding', () => {
-    for (const instance of ['"urn:uuid:0004f2a1b2c3"', '"<http://phone.example/1>"', `"<urn:uuid:${'a'.repeat(300)}>"`, '""']) {
+  it('takes a +sip.instance without its angle brackets as the same id, and refuses one that is no URN (400)', () => {
+    const bare = [{ uri: 'sip:ana@10.0.0.5:5060', params: { '+sip.instance': '"urn:uuid:00000000-0000-1000-8000-0004f2a1b2c3"' } }];
+    expect(boundBy(fromAna({ contact: bare }))?.instance).toBe('<urn:uuid:00000000-0000-1000-8000-0004f2a1b2c3>');
+    for (const instance of ['"<http://phone.example/1>"', '"<urn:uuid:0004f2a1b2c3"', `"<urn:uuid:${'a'.repeat(300)}>"`, '""']) {
       const contact = [{ uri: 'sip:ana@10.0.0.5:5060', params: { '+sip.instance': instance } }];
       expect(decideRegistration(fromAna({ contact }))).toEqual({ kind: 'refuse', status: 400, reason: 'Bad +sip.instance' });
     }
