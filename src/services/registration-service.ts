@@ -22,6 +22,10 @@ export class RegistrationService implements RegistrarHandlers {
     return (await this.people.findByDeskUser(user))?.person.sipPassword;
   }
 
+  phonesOf(user: string): Promise<PhoneBinding[]> {
+    return this.registrations.phonesOf(user);
+  }
+
   async onRegister(registration: Registration): Promise<PhoneBinding[]> {
     const phones = await this.registrations.save(registration);
     const found = await this.people.findByDeskUser(registration.user);

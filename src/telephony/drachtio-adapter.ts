@@ -18,11 +18,12 @@ export function createMrf(srf: Srf): Mrf {
 }
 
 /**
- * REGISTER parsing (req.registration, drachtio's) and our digest
- * authentication (req.authorization) in front of a registrar handler.
+ * Our digest authentication (req.authorization), then what must see a REGISTER
+ * before drachtio's parser does (it refuses one without Contact), then the
+ * parser (req.registration), in front of a registrar handler.
  */
-export function registrarMiddleware(auth: DigestAuthOptions): SipMiddleware[] {
-  return [registrationParser as unknown as SipMiddleware, digestAuth(auth)];
+export function registrarMiddleware(auth: DigestAuthOptions, beforeParser: SipMiddleware): SipMiddleware[] {
+  return [digestAuth(auth), beforeParser, registrationParser as unknown as SipMiddleware];
 }
 
 interface SrfInternals {

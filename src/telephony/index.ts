@@ -23,7 +23,7 @@ import { DEFAULT_MEDIA_TIMINGS, type MediaChannels, MediaServerPool, type MediaS
 import { controlMember, DEFAULT_HOLD_MUSIC, playToMember } from './member-control';
 import { DEFAULT_DIAL_TIMINGS, type DialTimings, failedDial, SipOutboundDial } from './outbound-dial';
 import { answerOptions } from './options-ping';
-import { defaultExpires, registrarHandler } from './registrar';
+import { bindingsQuery, defaultExpires, registrarHandler } from './registrar';
 import { Signalling } from './signalling';
 import { unsupportedExtensions } from './sip-extensions';
 import { methodNotAllowed, noSuchDialog, refuseSubscription } from './unserved-requests';
@@ -104,7 +104,10 @@ export class DrachtioTelephony implements Telephony {
     const log = this.log.child({ registrar: true });
     this.srf.use('register', [
       defaultExpires,
-      ...registrarMiddleware({ realm: this.sipRealm, passwordFor: (user) => handlers.passwordFor(user), failedLogins: handlers.failedLogins, log }),
+      ...registrarMiddleware(
+        { realm: this.sipRealm, passwordFor: (user) => handlers.passwordFor(user), failedLogins: handlers.failedLogins, log },
+        bindingsQuery(handlers, log),
+      ),
       registrarHandler(handlers, log),
     ]);
   }

@@ -126,6 +126,34 @@ export function bindingsHeader(bound: readonly Registration[], phones: readonly 
   return [...own, ...others].join(', ');
 }
 
+/**
+ * A REGISTER without Contact asks which phones the user has (RFC 3261
+ * 10.2.3): after digest authentication, and before drachtio's parser, which
+ * would refuse it (400), the 200 lists them.
+ */
+export function bindingsQuery(handlers: Pick<RegistrarHandlers, 'phonesOf'>, log: Logger): SipMiddleware {
+  return (req, res, next) => {
+    if (req.has('Contact')) {
+      next();
+      return;
+    }
+    void answerQuery(req, res, handlers).catch((err: unknown) => {
+      log.error({ err: errorText(err) }, 'bindings query failed');
+      if (!res.finalResponseSent) res.send(500);
+    });
+  };
+}
+
+async function answerQuery(req: SipRequest, res: SipResponse, handlers: Pick<RegistrarHandlers, 'phonesOf'>): Promise<void> {
+  const user = userOf(req.getParsedHeader('To').uri);
+  if (!user || user !== req.authorization?.username) {
+    res.send(403);
+    return;
+  }
+  const phones = await handlers.phonesOf(user);
+  res.send(200, { headers: phones.length > 0 ? { Contact: bindingsHeader([], phones) } : {} });
+}
+
 /** The last middleware of the REGISTER chain: after the parser and digest authentication. */
 export function registrarHandler(handlers: RegistrarHandlers, log: Logger): SipMiddleware {
   return (req, res) => {

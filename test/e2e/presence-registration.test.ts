@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import dgram from 'node:dgram';
 import { DeskPhone } from './support/desk-phone';
 import { describeLive, eventually, liveSuite } from './support/live-suite';
@@ -111,8 +112,32 @@ describeLive('desk-phone registration on the live stack', () => {
     }
   });
 
+  it("presence: a REGISTER without Contact (a phone asking) gets, once authenticated, the list of the user's phones", async () => {
+    const ana = await live.person('ana', ['agent']);
+    const phone = await DeskPhone.start({ user: ana.user, password: ana.password, registrar: live.sipTarget, outDir: live.outDir });
+    try {
+      const ask = (headers: string[] = []) => requestOutsideDialog('REGISTER', headers, { toUser: ana.user, contact: false });
+      const challenge = await ask();
+      expect(challenge.split('\r\n')[0]).toBe('SIP/2.0 401 Unauthorized');
+      const realm = /realm="([^"]+)"/.exec(challenge)?.[1] ?? '';
+      const nonce = /nonce="([^"]+)"/.exec(challenge)?.[1] ?? '';
+      const uri = `sip:${live.sipTarget}`;
+      const md5 = (...parts: string[]) => createHash('md5').update(parts.join(':')).digest('hex');
+      const response = md5(md5(ana.user, realm, ana.password), nonce, '00000001', 'feed', 'auth', md5('REGISTER', uri));
+      const answer = await ask([
+        `Authorization: Digest username="${ana.user}", realm="${realm}", nonce="${nonce}", uri="${uri}", response="${response}", algorithm=MD5, qop=auth, nc=00000001, cnonce="feed"`,
+      ]);
+      expect(answer.split('\r\n')[0]).toBe('SIP/2.0 200 OK');
+      expect(answer).toMatch(new RegExp(`^Contact: <${phone.registeredContact.replace(/[.;]/g, '\\$&')}>;expires=\\d+\r$`, 'm'));
+      // Asking changed nothing.
+      expect(await live.presenceOf(ana)).toMatchObject({ state: 'available' });
+    } finally {
+      await phone.stop();
+    }
+  });
+
   /** One request outside any dialog, straight over UDP; resolves with the answer (a 100 Trying skipped). */
-  async function requestOutsideDialog(method: string, headers: string[] = []): Promise<string> {
+  async function requestOutsideDialog(method: string, headers: string[] = [], { toUser, contact = true }: { toUser?: string; contact?: boolean } = {}): Promise<string> {
     const socket = dgram.createSocket('udp4');
     try {
       const answered = new Promise<string>((resolve) =>
@@ -128,10 +153,10 @@ describeLive('desk-phone registration on the live stack', () => {
         `${method} sip:${live.sipTarget} SIP/2.0`,
         `Via: SIP/2.0/UDP 127.0.0.1:${local};branch=z9hG4bK-${method.toLowerCase()}-${Date.now()}`,
         'From: <sip:desk@127.0.0.1>;tag=ka',
-        `To: <sip:${live.sipTarget}>`,
+        toUser ? `To: <sip:${toUser}@127.0.0.1>` : `To: <sip:${live.sipTarget}>`,
         `Call-ID: ${method.toLowerCase()}-${Date.now()}@127.0.0.1`,
         `CSeq: 1 ${method}`,
-        `Contact: <sip:desk@127.0.0.1:${local}>`,
+        ...(contact ? [`Contact: <sip:desk@127.0.0.1:${local}>`] : []),
         'Max-Forwards: 70',
         ...headers,
         'Content-Length: 0',

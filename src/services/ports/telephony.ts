@@ -126,6 +126,8 @@ export interface RegistrarHandlers {
   /** The digest password for a user, or undefined to refuse them (403). */
   passwordFor(user: string): Promise<string | undefined>;
   readonly failedLogins: FailedLoginCounter;
+  /** The user's registered phones, freshest first (a REGISTER without Contact asks for them). */
+  phonesOf(user: string): Promise<PhoneBinding[]>;
   /** Saves one phone's binding; returns every registered phone of the user, freshest first. */
   onRegister(registration: Registration): Promise<PhoneBinding[]>;
   /**

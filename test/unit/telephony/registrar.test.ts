@@ -2,6 +2,7 @@ import type { PhoneBinding } from '../../../src/domain/person';
 import type { Registration, RegistrarHandlers } from '../../../src/services/ports/telephony';
 import type { ParsedRegistration, SipRequest, SipResponse } from '../../../src/telephony/drachtio-api';
 import {
+  bindingsQuery,
   decideRegistration,
   defaultExpires,
   MAX_CONTACTS_PER_REGISTER,
@@ -171,6 +172,7 @@ describe('the registrar chain', () => {
   const handlers = (phones: PhoneBinding[] = []) => ({
     passwordFor: jest.fn(),
     failedLogins: new FakeFailedLogins(),
+    phonesOf: jest.fn(async (_user: string) => phones),
     onRegister: jest.fn(async (_r: Registration) => phones),
     onUnregister: jest.fn(async (_user: string, _contact?: string, _nat?: string): Promise<PhoneBinding[]> => []),
   });
@@ -231,6 +233,34 @@ describe('the registrar chain', () => {
     expect(registrar.onUnregister).toHaveBeenCalledWith('ana', 'sip:ana@10.0.0.5:5070', '203.0.113.7');
     expect(registrar.onRegister.mock.invocationCallOrder[0]).toBeLessThan(registrar.onUnregister.mock.invocationCallOrder[0] as number);
     expect(res.send).toHaveBeenCalledWith(200, { headers: { Contact: '<sip:ana@10.0.0.5:5060;transport=udp>;expires=300', Expires: '300' } });
+  });
+
+  it('answers a REGISTER without Contact with the phones of the user who authenticated, before the parser would refuse it', async () => {
+    const registrar = handlers([{ contact: 'sip:ana@198.51.100.4:5062', expiresMs: Date.now() + 120_000 }]);
+    const query = (to: string, contact?: string) => {
+      const req = {
+        authorization: { username: 'ana', realm: 'pbx.example' },
+        has: (name: string) => name === 'Contact' && contact !== undefined,
+        getParsedHeader: () => ({ uri: to }),
+      } as unknown as SipRequest;
+      const res = respond();
+      const next = jest.fn();
+      bindingsQuery(registrar, silentLog)(req, res, next);
+      return { res, next };
+    };
+    const asked = query('sip:ana@pbx.example');
+    await flush();
+    expect(asked.res.send).toHaveBeenCalledWith(200, { headers: { Contact: '<sip:ana@198.51.100.4:5062>;expires=120' } });
+    // Someone else's phones are not told.
+    const nosy = query('sip:bo@pbx.example');
+    await flush();
+    expect(nosy.res.send).toHaveBeenCalledWith(403);
+    // A REGISTER with a Contact goes on to the parser.
+    const binding = query('sip:ana@pbx.example', '<sip:ana@10.0.0.5>');
+    await flush();
+    expect(binding.next).toHaveBeenCalled();
+    expect(binding.res.send).not.toHaveBeenCalled();
+    expect(registrar.phonesOf).toHaveBeenCalledTimes(1);
   });
 
   it("gives a REGISTER without an Expires header the longest we allow for each contact that names none, rather than drachtio's 400", () => {
