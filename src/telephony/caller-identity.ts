@@ -47,7 +47,8 @@ export function callerOf(req: Pick<SipRequest, 'get' | 'getParsedHeader' | 'sour
   const privacy = (req.get('Privacy') ?? '').split(';').map((value) => value.trim().toLowerCase());
   if (privacy.includes('id')) return WITHHELD;
   const asserted = req.get('P-Asserted-Identity');
-  if (asserted && isIP(req.source_address) && trusted.check(req.source_address, isIP(req.source_address) === 6 ? 'ipv6' : 'ipv4')) {
+  const family = isIP(req.source_address);
+  if (asserted && family !== 0 && trusted.check(req.source_address, family === 6 ? 'ipv6' : 'ipv4')) {
     const caller = urisOf(asserted).map(callerOfUri).find((found) => found !== undefined);
     if (caller) return caller;
   }
