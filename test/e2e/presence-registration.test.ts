@@ -20,6 +20,9 @@ describeLive('desk-phone registration on the live stack', () => {
       // A wrong password is refused and changes nothing; so is a binding too brief to keep.
       expect(await phone.register(120, 'not-the-password')).toBe('forbidden');
       expect(await phone.register(30)).toBe('too brief min=60');
+      // A contact we could not call, or a +sip.instance that is no URN: a 400 that names it.
+      expect(await phone.register(120, bo.password, '<tel:+4315551234>')).toBe('refused 400 Bad Contact');
+      expect(await phone.register(120, bo.password, `<${phone.registeredContact}>;+sip.instance="<http://phone.example/7>"`)).toBe('refused 400 Bad +sip.instance');
       expect(await live.presenceOf(bo)).toMatchObject({ state: 'available' });
 
       const { phone: customer, number } = await live.customer(3000);
