@@ -25,6 +25,8 @@ export interface DeskPhoneOptions {
 }
 
 export class DeskPhone {
+  private registerRuns = 0;
+
   private constructor(
     readonly user: string,
     /** The process that takes the calls: check its outcomes and received INVITEs. */
@@ -75,7 +77,8 @@ export class DeskPhone {
     const run = await SippPhone.start({
       scenario: 'phone-register',
       outDir: this.options.outDir,
-      name: `${DeskPhone.label(this.options)}-register-${expiresSec}${contacts === '*' ? '-all' : contacts ? '-more' : ''}`,
+      // Numbered: each run's files stay for reading after a failure.
+      name: `${DeskPhone.label(this.options)}-register-${(this.registerRuns += 1)}-${expiresSec}`,
       remote: this.options.registrar,
       keys: { user: this.user, expires: expiresSec, contact_port: this.calls.sipPort, ...(contacts ? { contacts } : {}) },
       auth: { user: this.user, password },
