@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { WrapUp } from './wrap-up';
 
 // One customer contact (a call) as the history keeps it: built from the call's
@@ -35,6 +36,9 @@ const WITHHELD_CALLERS = /^(anonymous|unknown|unavailable|restricted|private|wit
  * filing their contacts under that name would show each of them the others' history.
  */
 export const isWithheldCaller = (caller: string): boolean => WITHHELD_CALLERS.test(caller.trim());
+
+/** A caller number or user we file a customer under, as a SIP header gives it: no spaces, quotes or brackets, and short. */
+export const callerIdSchema = z.string().regex(/^[^\s<>"';,]{1,64}$/, 'a number or user of at most 64 characters');
 
 export type ContactOutcome = 'in_progress' | 'abandoned' | 'not_answered' | 'not_wrapped_up' | 'resolved' | 'unresolved';
 

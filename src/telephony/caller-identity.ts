@@ -1,17 +1,14 @@
 import { BlockList, isIP } from 'node:net';
+import type { Config } from '../config/schema';
+import { callerIdSchema } from '../domain/contact';
 import type { SipRequest } from './drachtio-api';
 import { userOf } from './sip-uri';
 
 /** What a caller who withholds their number, or sends none we can read, shows as. */
 export const WITHHELD = 'anonymous';
 
-/** An address, or a subnet with its prefix length, that may assert callers' identities. */
-export interface TrustedPeer {
-  address: string;
-  prefix?: number;
-}
-
-export function trustedPeerList(peers: readonly TrustedPeer[]): BlockList {
+/** The addresses and subnets that may assert callers' identities. */
+export function trustedPeerList(peers: Config['calls']['trustedPeers']): BlockList {
   const list = new BlockList();
   for (const { address, prefix } of peers) {
     const family = isIP(address) === 6 ? 'ipv6' : 'ipv4';
@@ -21,13 +18,10 @@ export function trustedPeerList(peers: readonly TrustedPeer[]): BlockList {
   return list;
 }
 
-// A number or user we file a customer under: no spaces, quotes or brackets, and short.
-const CALLER = /^[^\s<>"';,]{1,64}$/;
-
 /** The number or user of a sip:, sips: or tel: URI (RFC 3966), when it is one we can file a customer under. */
 function callerOfUri(uri: string): string | undefined {
-  const found = /^\s*tel:([^;>]+)/i.exec(uri)?.[1] ?? userOf(uri);
-  return found !== undefined && CALLER.test(found) ? found : undefined;
+  const caller = callerIdSchema.safeParse(/^\s*tel:([^;>]+)/i.exec(uri)?.[1] ?? userOf(uri));
+  return caller.success ? caller.data : undefined;
 }
 
 /** The URIs of an identity header: name-addrs (<uri>) or one bare addr-spec. */

@@ -1,6 +1,4 @@
-import type { DialFailed, DialFailure, Leg, OutboundDial } from '../services/ports/telephony';
-
-type DialResult = { answered: Leg } | { failed: DialFailed };
+import type { DialFailed, DialFailure, DialResult, OutboundDial } from '../services/ports/telephony';
 
 /** Where one branch dials: a URI, or the first of a look-up still under way. */
 export type BranchUri = string | Promise<string | undefined>;

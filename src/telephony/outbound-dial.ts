@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { DialFailed, DialRequest, Leg, OutboundDial } from '../services/ports/telephony';
+import type { DialFailed, DialRequest, DialResult, OutboundDial } from '../services/ports/telephony';
 import type { Dialog, SipRequest, SipResponse, Srf, UacOptions } from './drachtio-api';
 import { modifyEndpoint } from './endpoint-modify';
 import { errorText } from './errors';
@@ -17,8 +17,6 @@ export interface DialTimings extends LegTimings {
 }
 
 export const DEFAULT_DIAL_TIMINGS: DialTimings = { ...DEFAULT_LEG_TIMINGS, cancelGraceMs: 4000 };
-
-type DialResult = { answered: Leg } | { failed: DialFailed };
 
 /** A dial to one phone: its URI, or the look-up of it (no URI fails the dial as 'unavailable'). */
 export type BranchRequest = Omit<DialRequest, 'uri'> & { uri: BranchUri };

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { z } from 'zod';
 import { type PhoneBinding, registeredContactSchema, sipInstanceSchema } from '../domain/person';
 import type { Registration, RegistrarHandlers } from '../services/ports/telephony';
 import type { ParsedRegistration, SipMiddleware, SipRequest, SipResponse } from './drachtio-api';
@@ -48,8 +49,11 @@ type Refusal = Extract<RegistrarDecision, { kind: 'refuse' }>;
 const badRequest = (reason: string): Refusal => ({ kind: 'refuse', status: 400, reason });
 
 /** delta-seconds (RFC 3261 25.1): digits only; drachtio's parseInt would take "60abc" and "-5". */
+const deltaSecondsSchema = z.string().trim().regex(/^\d{1,10}$/).transform(Number);
+
 function secondsOf(value: string | null | undefined): number | undefined {
-  return value != null && /^\d{1,10}$/.test(value.trim()) ? Number(value.trim()) : undefined;
+  const seconds = deltaSecondsSchema.safeParse(value);
+  return seconds.success ? seconds.data : undefined;
 }
 
 /**

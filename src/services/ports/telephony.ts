@@ -87,13 +87,16 @@ export interface DialRequest {
   ringTimeoutSec: number;
 }
 
+/** How a dial ends: answered with a Leg (not yet joined to any room), or failed. */
+export type DialResult = { answered: Leg } | { failed: DialFailed };
+
 /**
  * An outbound 3PCC leg being placed. `result` settles once: answered with a
  * Leg (not yet joined to any room), or failed. `cancel()` after answer hangs
  * the leg up, so a cancel that crosses an answer never leaves a leg behind.
  */
 export interface OutboundDial {
-  readonly result: Promise<{ answered: Leg } | { failed: DialFailed }>;
+  readonly result: Promise<DialResult>;
   /** Called on the first provisional response (the phone is ringing). */
   onRinging(listener: () => void): void;
   cancel(): void;

@@ -171,6 +171,16 @@ describe('ForkedDial', () => {
     expect(started).toHaveLength(1);
   });
 
+  it('an answer that crosses our cancel is hung up, and the dial settles as cancelled', async () => {
+    const { dial, branches } = await fork(['sip:bo@desk', 'sip:bo@soft']);
+    // The desk phone's 200 is in, but the fork has not heard of it yet when we give up.
+    branches[0]!.answer();
+    dial.cancel();
+    expect(await dial.result).toMatchObject({ failed: { outcome: 'cancelled' } });
+    expect(branches[0]!.hungUp).toBe(true);
+    expect(branches[1]!.cancels).toBeGreaterThan(0);
+  });
+
   it('rings listeners registered after the first ring at once', async () => {
     const { dial, branches } = await fork(['sip:bo@desk']);
     branches[0]!.ring();
