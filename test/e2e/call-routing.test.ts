@@ -180,14 +180,14 @@ describeLive('calls on the live stack', () => {
       const call = await live.callOf(number, (c) => c.state === 'connected');
       const members = await live.roomHolds(call.room, [number, ana.user]);
       expect(members).toHaveLength(2);
-      // Her endpoints name her (FreeSWITCH's channel list shows it), so that none is left can be seen below.
-      expect(await live.esl.api('show channels')).toContain(ana.user);
+      // Her endpoints name her, so that none is left can be seen below.
+      expect(await live.channelsNamed(ana.user)).not.toEqual([]);
 
       await customer.waitForOutcome(/^local_bye$/, 10_000);
       await soft.calls.waitForOutcome(/^remote_bye /, 5000);
       await live.expectNothingLeft(call.room, members.map((m) => m.uuid), [ana]);
       // The desk phone's branch had a media endpoint of its own: it is gone too.
-      await eventually(async () => expect(await live.esl.api('show channels')).not.toContain(ana.user));
+      await eventually(async () => expect(await live.channelsNamed(ana.user)).toEqual([]));
 
       expect(await soft.register(0)).toBe('registered expires=0');
       await eventually(async () => expect(await live.presenceOf(ana)).toMatchObject({ state: 'available' }));

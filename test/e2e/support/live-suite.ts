@@ -260,6 +260,18 @@ export function liveSuite() {
       return `${name.trim()}/${ptime.trim()}`;
     },
 
+    /**
+     * The channels FreeSWITCH has that name this caller id now, read from each
+     * channel itself: `show channels` reads FreeSWITCH's database, which may
+     * still hold a ready-made endpoint's first name after it was renamed.
+     */
+    async channelsNamed(callerId: string): Promise<string[]> {
+      const uuids = (await esl.api('show channels')).split('\n').slice(1).map((line) => line.split(',')[0] ?? '').filter((uuid) => /^[0-9a-f-]{36}$/.test(uuid));
+      const named: string[] = [];
+      for (const uuid of uuids) if ((await esl.api(`uuid_getvar ${uuid} caller_id_number`)).trim() === callerId) named.push(uuid);
+      return named;
+    },
+
     /** Waits until the room holds exactly those caller ids (in any order). */
     async roomHolds(room: string, callerIds: string[], timeoutMs = 5000): Promise<ConferenceMember[]> {
       return eventually(async () => {
