@@ -68,7 +68,10 @@ describeLive('calls on the live stack', () => {
     const members = await live.roomHolds(call.room, [number, ana.user]);
     const agentLeg = members.find((m) => m.callerIdNumber === ana.user);
     // srf alone would have answered with our first offer, and FreeSWITCH kept sending to the old port.
-    expect((await live.esl.api(`uuid_getvar ${agentLeg?.uuid} remote_media_port`)).trim()).toBe(String(anaPhone.calls.mediaPort + 2));
+    // The phone has our 200 before FreeSWITCH has taken its new media: give it a moment.
+    await eventually(async () =>
+      expect((await live.esl.api(`uuid_getvar ${agentLeg?.uuid} remote_media_port`)).trim()).toBe(String(anaPhone.calls.mediaPort + 2)),
+    );
 
     await customer.waitForOutcome(/^local_bye$/, 8000);
     await anaPhone.calls.waitForOutcome(/^remote_bye /, 5000);
