@@ -31,6 +31,11 @@ export class FakeLeg implements Leg {
     readonly label: string,
   ) {}
 
+  /** How a failed assertion prints the leg: by name, not with the whole service it reaches through `media`. */
+  toJSON() {
+    return { id: this.id, label: this.label, memberId: this.memberId, hungUp: this.hungUp };
+  }
+
   async join(room: string) {
     if (this.hungUp) throw new Error('leg is gone');
     this.room = room;
