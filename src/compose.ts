@@ -126,7 +126,7 @@ export async function composeServices(config: Config, conn: Connections, log: Lo
   for (const delivery of webhookDeliveries) delivery.start();
 
   const directory = new DirectoryService(people);
-  const presence = new PresenceService(people, presenceStore, {
+  const presence = new PresenceService(people, presenceStore, registrationStore, {
     ...config.presence,
     wrapUpWindowSec: config.contacts.wrapUpWindowSec,
   });

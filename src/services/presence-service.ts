@@ -1,11 +1,15 @@
 import { ConflictError, NotFoundError } from '../domain/errors';
+import { preferredContact } from '../domain/person';
 import { type PersonRecord, type PresenceActor, type PresenceState, checkTransition } from '../domain/presence';
 import type { PeopleStore } from '../store/people-store';
 import type { PresenceStore } from '../store/presence-store';
+import type { RegistrationStore } from '../store/registration-store';
 
 export const HEARTBEAT_MISSED = 'no heartbeat from the console';
 
 export const MISSED_OFFERS = 'missed offers';
+
+export const PHONE_GONE_DURING_CALL = 'desk phone gone during the call';
 
 export interface PresenceTimings {
   heartbeatSec: number;
@@ -23,6 +27,7 @@ export class PresenceService {
   constructor(
     private readonly people: PeopleStore,
     private readonly store: PresenceStore,
+    private readonly registrations: Pick<RegistrationStore, 'contactsOf'>,
     private readonly timings: PresenceTimings,
   ) {}
 
@@ -95,12 +100,26 @@ export class PresenceService {
     const presence = await this.people.presence(id);
     if (!presence || presence.activeClaims > 0) return;
     if (this.timings.wrapUpSec === 0 && !hold) {
-      await this.trySystemFrom(id, presence.state, 'available', '', ['busy']);
+      if (await this.trySystemFrom(id, presence.state, 'available', '', ['busy'])) await this.offlineIfPhoneGone(id, 'available');
       return;
     }
     if (await this.trySystemFrom(id, presence.state, 'wrap-up', '', ['busy'])) {
       await this.store.scheduleWrapUpEnd(id, nowMs + this.timings.wrapUpSec * 1000);
+      await this.offlineIfPhoneGone(id, 'wrap-up');
     }
+  }
+
+  /**
+   * Un-registering leaves someone on a call busy; if the phone they are rung
+   * on went so, they cannot be rung now: offline, not free. Read after the
+   * change above, so an un-register racing it is caught here or by its own
+   * offline step, whichever comes second.
+   */
+  private async offlineIfPhoneGone(id: string, settled: PresenceState): Promise<void> {
+    const found = await this.people.get(id);
+    const contact = found && preferredContact(found.person);
+    if (!contact || !('user' in contact) || (await this.registrations.contactsOf(contact.user)).length > 0) return;
+    await this.trySystemFrom(id, settled, 'offline', PHONE_GONE_DURING_CALL);
   }
 
   /** Wrap-up timers that ran out, and people held for a wrap-up whose window has closed. */

@@ -49,7 +49,7 @@ export class RegistrationService implements RegistrarHandlers {
   private async goOffline(user: string, reason: string): Promise<void> {
     const found = await this.people.findByDeskUser(user);
     if (!found) return;
-    // Someone on a call keeps talking; their presence settles when it ends.
+    // Someone on a call keeps talking; the call's end sends them offline (PresenceService.endCall).
     await this.presence.trySystem(found.person.id, 'offline', reason, ['available', 'away', 'wrap-up']);
     // The phone may have registered again after the removal, its onRegister finding
     // them not yet offline: it brings them back.

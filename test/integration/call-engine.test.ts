@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Escalation } from '../../src/domain/escalation';
 import type { LoggedEvent } from '../../src/domain/events';
 import { personInputSchema, type PersonInput } from '../../src/domain/person';
-import { MISSED_OFFERS } from '../../src/services/presence-service';
+import { MISSED_OFFERS, PHONE_GONE_DURING_CALL } from '../../src/services/presence-service';
 import { MAX_PHONES_PER_USER } from '../../src/store/registration-store';
 import { OfferNotAcceptedError } from '../../src/telephony/errors';
 import { eventually } from '../support/eventually';
@@ -504,6 +504,31 @@ describe('call engine (fake telephony, real Redis)', () => {
     await registrar.onRegister({ user: 'ana', contact: 'sip:ana@10.0.0.8:5060', expiresSec: 1 });
     await t.services.registrations.expireLapsed(Date.now() + 1500);
     expect(await state('ana')).toMatchObject({ state: 'offline', reason: 'desk phone registration expired' });
+  });
+
+  it('presence: a desk phone that un-registers during a call leaves its person on the call, and offline after it', async () => {
+    const registrar = await anaWithDeskPhone();
+    await registrar.onRegister({ user: 'ana', contact: 'sip:ana@10.0.0.7:5060', expiresSec: 60 });
+    const inbound = phone.call('+43111');
+    await eventually(() => expect(phone.dials[0]?.request.uri).toBe('sip:ana@10.0.0.7:5060'));
+    phone.dials[0]!.answer();
+    await eventually(async () => expect(await state('ana')).toMatchObject({ state: 'busy' }));
+
+    await registrar.onUnregister('ana', 'sip:ana@10.0.0.7:5060');
+    expect(await state('ana')).toMatchObject({ state: 'busy' });
+    inbound.answered!.remoteHangup();
+    await expectNothingLeft();
+    expect(await state('ana')).toMatchObject({ state: 'offline', reason: PHONE_GONE_DURING_CALL });
+
+    // With her phone still there, the call ends in wrap-up as usual.
+    await registrar.onRegister({ user: 'ana', contact: 'sip:ana@10.0.0.7:5060', expiresSec: 60 });
+    const again = phone.call('+43111');
+    await eventually(() => expect(phone.dials[1]?.request.uri).toBe('sip:ana@10.0.0.7:5060'));
+    phone.dials[1]!.answer();
+    await eventually(async () => expect(await state('ana')).toMatchObject({ state: 'busy' }));
+    again.answered!.remoteHangup();
+    await expectNothingLeft();
+    expect(await state('ana')).toMatchObject({ state: 'wrap-up' });
   });
 
   it('presence: a phone that registers again while its lapsed binding is being expired keeps it, and its person stays available', async () => {

@@ -51,14 +51,15 @@ describe('presence', () => {
   });
 
   it("the system's call changes read only the presence, and skip a person deleted meanwhile", async () => {
-    const { people } = t.services.stores;
+    const { people, registrationStore } = t.services.stores;
+    await registrationStore.save({ user: 'bo', contact: 'sip:bo@10.0.0.9:5060', expiresSec: 600 });
     await t.services.presence.set('bo', 'available', '', 'self');
     await t.services.presence.startCall('bo');
     expect(await people.presence('bo')).toEqual((await t.services.directory.get('bo')).presence);
     expect((await people.presence('bo'))?.state).toBe('busy');
     const reads = jest.spyOn(people, 'presence');
     await t.services.presence.endCall('bo');
-    // One read serves both the check for another call and the change itself.
+    // One read of the presence serves both the check for another call and the change itself.
     expect(reads).toHaveBeenCalledTimes(1);
     reads.mockRestore();
     expect((await people.presence('bo'))?.state).toBe('wrap-up');
