@@ -72,7 +72,8 @@ export class SipInboundCall implements InboundCall {
 
     let opened: OpenedEndpoint;
     try {
-      const from = { From: `<${this.req.getParsedHeader('From').uri}>` };
+      // The endpoint is named for who calls, as the call is: `conference list` shows the asserted number, not the presented one.
+      const from = { From: `<sip:${this.from}@localhost>` };
       opened = await media.openEndpoint(offer ? { remoteSdp: offer, headers: from } : { headers: from });
     } catch (err) {
       if (this.phase === 'answering') this.phase = 'pending';

@@ -205,11 +205,12 @@ describeLive('calls on the live stack', () => {
   it("call: a carrier's trunk asserts who calls (P-Asserted-Identity) — the call is the asserted number's; a caller who asks for privacy is anonymous", async () => {
     // Nobody is available: each call waits in its room until its customer hangs up.
     const asserted = `+4329${Date.now() % 100_000_000}`;
-    const { phone: presenting, number } = await live.customer(2500, { header: `P-Asserted-Identity: <tel:${asserted}>` });
+    const { phone: presenting } = await live.customer(2500, { header: `P-Asserted-Identity: <tel:${asserted}>` });
     await presenting.waitForOutcome(/^answered$/, 5000);
     const call = await live.callOf(asserted, (c) => c.state === 'queued');
     expect(live.events().find((e) => e.type === 'call.offered' && e.data.callId === call.id)?.data).toMatchObject({ customer: asserted });
-    const members = await live.roomHolds(call.room, [number]);
+    // The room's member is the asserted number too.
+    const members = await live.roomHolds(call.room, [asserted]);
     await presenting.waitForOutcome(/^local_bye$/, 5000);
     await live.expectNothingLeft(call.room, members.map((m) => m.uuid), []);
 

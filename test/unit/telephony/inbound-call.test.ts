@@ -31,7 +31,8 @@ function setup(prepare?: (media: FakeMedia) => void) {
   const call = new SipInboundCall(
     req as unknown as SipRequest,
     res as unknown as SipResponse,
-    '5551234',
+    // Who calls, as caller-identity.ts read it: here a trunk's asserted number, not the From's user.
+    '+4312345',
     () => media,
     srf,
     silentLog,
@@ -44,7 +45,7 @@ function setup(prepare?: (media: FakeMedia) => void) {
 describe('SipInboundCall', () => {
   it('reads the dialled number and Call-ID', () => {
     const { call } = setup();
-    expect([call.from, call.to, call.sipCallId]).toEqual(['5551234', '2000', 'call-abc']);
+    expect([call.from, call.to, call.sipCallId]).toEqual(['+4312345', '2000', 'call-abc']);
   });
 
   it('chooses its media server when the INVITE arrives and answers on it', async () => {
@@ -55,11 +56,11 @@ describe('SipInboundCall', () => {
     expect((await answering).mediaServer).toBe(media.name);
   });
 
-  it('answers: endpoint on the caller\'s offer, 200 OK with the endpoint\'s answer and our headers', async () => {
+  it('answers: endpoint on the caller\'s offer, named for who calls, 200 OK with the endpoint\'s answer and our headers', async () => {
     const { media, uas, srf, call } = setup();
     const answering = call.answer({ 'X-Call-Id': 'c-1' });
     await flush();
-    expect(media.openOptions[0]).toEqual({ remoteSdp: 'v=0 caller-offer', headers: { From: '<sip:5551234@10.1.1.1:5060>' } });
+    expect(media.openOptions[0]).toEqual({ remoteSdp: 'v=0 caller-offer', headers: { From: '<sip:+4312345@localhost>' } });
     expect(srf.createUAS).toHaveBeenCalledWith(expect.anything(), expect.anything(), {
       localSdp: 'v=0 offer-from-freeswitch',
       headers: { 'X-Call-Id': 'c-1' },
@@ -96,7 +97,7 @@ describe('SipInboundCall', () => {
       const { media, srf, call, dialog } = lateOffer();
       const answering = call.answer();
       await flush();
-      expect(media.openOptions[0]).toEqual({ headers: { From: '<sip:5551234@10.1.1.1:5060>' } });
+      expect(media.openOptions[0]).toEqual({ headers: { From: '<sip:+4312345@localhost>' } });
       expect(srf.createUAS.mock.calls[0]).toContainEqual(expect.objectContaining({ localSdp: 'v=0 offer-from-freeswitch' }));
       const endpoint = media.endpoints[0];
       expect(endpoint?.dialog.modify).not.toHaveBeenCalled();
