@@ -628,6 +628,13 @@ describe('call engine (fake telephony, real Redis)', () => {
     await registrar.onUnregister('ana', privateContact, '203.0.113.7');
     expect(await store.contactsOf('ana')).toEqual(['sip:ana@198.51.100.9:61000']);
     expect(await state('ana')).toMatchObject({ state: 'available' });
+
+    // A phone whose contact has no user part is found at its NAT the same way.
+    await registrar.onRegister({ user: 'ana', contact: 'sip:203.0.113.7:40400', phoneContact: 'sip:192.168.1.30:5060', expiresSec: 600 });
+    await registrar.onUnregister('ana', 'sip:192.168.1.30:5060', '198.51.100.9');
+    expect(await store.contactsOf('ana')).toHaveLength(2);
+    await registrar.onUnregister('ana', 'sip:192.168.1.30:5060', '203.0.113.7');
+    expect(await store.contactsOf('ana')).toEqual(['sip:ana@198.51.100.9:61000']);
   });
 
   it("presence: a registration stored before several phones per user is read as one phone, and kept beside a new one", async () => {
