@@ -45,6 +45,28 @@ describeLive('desk-phone registration on the live stack', () => {
     await eventually(async () => expect(await live.presenceOf(bo)).toMatchObject({ state: 'offline' }));
   });
 
+  it('presence: an agent whose desk phone un-registers during a call talks on, and is offline when the call ends', async () => {
+    const ana = await live.person('ana', ['agent']);
+    const phone = await DeskPhone.start({ user: ana.user, password: ana.password, registrar: live.sipTarget, outDir: live.outDir, expiresSec: 120 });
+    try {
+      await eventually(async () => expect(await live.presenceOf(ana)).toMatchObject({ state: 'available' }));
+      const { phone: customer, number } = await live.customer(6000);
+      await phone.calls.waitForOutcome(/^answered /, 8000);
+      const call = await live.callOf(number, (c) => c.state === 'connected');
+      const members = await live.roomHolds(call.room, [number, ana.user]);
+
+      expect(await phone.register(0)).toBe('registered expires=0');
+      expect(await live.presenceOf(ana)).toMatchObject({ state: 'busy' });
+      await live.roomHolds(call.room, [number, ana.user]);
+
+      await customer.waitForOutcome(/^local_bye$/, 10_000);
+      await live.expectNothingLeft(call.room, members.map((m) => m.uuid), [ana]);
+      await eventually(async () => expect(await live.presenceOf(ana)).toMatchObject({ state: 'offline', reason: 'desk phone gone during the call' }));
+    } finally {
+      await phone.stop();
+    }
+  });
+
   it('presence: a desk phone behind NAT registers a private contact — its calls go where its REGISTER came from', async () => {
     const ana = await live.person('ana', ['agent']);
     // One port plays the phone: first its REGISTERs, naming a private address
