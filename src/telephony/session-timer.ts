@@ -38,8 +38,17 @@ export function refreshAnswerHeaders(req: Pick<SipRequest, 'get'>): SipHeaders {
   return headers;
 }
 
-/** Our 200 to a new call: drachtio echoes a Session-Expires that names its refresher, but not the Require: timer that goes with refresher=uac. */
+/**
+ * Our 200 to a new call. drachtio echoes a Session-Expires that names its
+ * refresher, but not the Require: timer that goes with refresher=uac. One that
+ * names none it neither echoes nor times, so the refresher is ours to choose
+ * (RFC 4028 9): the caller, when it does timers; drachtio then runs the timer
+ * our header gives it. A caller that does not is left without a timer, as
+ * naming ourselves would have drachtio refresh a call and end it on any non-200.
+ */
 export function answerTimerHeaders(req: Pick<SipRequest, 'get'>): SipHeaders {
   const timer = requestedTimer(req);
-  return timer?.refresher === 'uac' && timer.supported ? { Require: 'timer' } : {};
+  if (!timer?.supported || timer.refresher === 'uas') return {};
+  if (timer.refresher === 'uac') return { Require: 'timer' };
+  return { 'Session-Expires': `${timer.seconds};refresher=uac`, Require: 'timer' };
 }

@@ -78,7 +78,7 @@ describeLive('calls on the live stack', () => {
     await live.expectNothingLeft(call.room, members.map((m) => m.uuid), [ana]);
   });
 
-  it("call: a carrier's session timer — our 200s to its INVITE and to its refresh carry the timer back, so it keeps refreshing", async () => {
+  it("call: a carrier's session timer — our 200s to its INVITE and to its refresh carry the timer back, so it keeps refreshing; one that names no refresher is named it", async () => {
     // drachtio-server runs the timer and hangs up a call whose refresher stops; a 200 to
     // a refresh without Session-Expires would tell the caller to stop.
     const { phone: customer, number } = await live.customer(3000, { scenario: 'customer-refresh' });
@@ -92,6 +92,15 @@ describeLive('calls on the live stack', () => {
     const members = await live.roomHolds(call.room, [number]);
     await customer.waitForOutcome(/^local_bye$/, 5000);
     await live.expectNothingLeft(call.room, members.map((m) => m.uuid), []);
+
+    // A carrier that names no refresher: we name it, and it refreshes.
+    const { phone: unnamed } = await live.customer(3000, { scenario: 'customer-refresh', sessionExpires: '90' });
+    await unnamed.waitForOutcome(/^refreshed /, 5000);
+    expect(unnamed.outcomes().slice(0, 2)).toEqual([
+      'answered session_expires=90;refresher=uac require=timer',
+      'refreshed session_expires=90;refresher=uac require=timer',
+    ]);
+    await unnamed.waitForOutcome(/^local_bye$/, 5000);
   });
 
   it('call: a customer who offers only a codec FreeSWITCH lacks (G.722) is refused with 488, and nothing is left', async () => {

@@ -203,7 +203,15 @@ export function liveSuite() {
         codec,
         scenario = 'customer-call',
         header,
-      }: { offer?: 'early' | 'late'; codec?: { name: string; payloadType: number }; scenario?: 'customer-call' | 'customer-refresh'; header?: string } = {},
+        sessionExpires = '90;refresher=uac',
+      }: {
+        offer?: 'early' | 'late';
+        codec?: { name: string; payloadType: number };
+        scenario?: 'customer-call' | 'customer-refresh';
+        header?: string;
+        /** customer-refresh's Session-Expires. */
+        sessionExpires?: string;
+      } = {},
     ) {
       numbers += 1;
       const number = `+4319${parseInt(tag, 16) % 100000}${numbers}`;
@@ -217,7 +225,7 @@ export function liveSuite() {
         callerHeader: header,
         hangUpAfterMs,
         calls: 1,
-        keys: { offer, ...(codec ? { codec: codec.name, payload_type: codec.payloadType } : {}) },
+        keys: { offer, session_expires: sessionExpires, ...(codec ? { codec: codec.name, payload_type: codec.payloadType } : {}) },
       });
       return { phone, number };
     },

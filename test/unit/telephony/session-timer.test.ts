@@ -39,12 +39,19 @@ describe('session timers in our 200s (RFC 4028)', () => {
   });
 
   describe('to a new call', () => {
-    it('adds only Require: timer, and only when the caller named itself the refresher (drachtio echoes the rest)', () => {
+    it('adds only Require: timer when the caller named itself the refresher (drachtio echoes the rest)', () => {
       expect(answerTimerHeaders(request({ 'Session-Expires': '1800;refresher=uac', Supported: 'timer' }))).toEqual({ Require: 'timer' });
       expect(answerTimerHeaders(request({ 'Session-Expires': '1800;refresher=uas', Supported: 'timer' }))).toEqual({});
-      // No refresher named: drachtio neither echoes nor runs a timer, so the session has none.
-      expect(answerTimerHeaders(request({ 'Session-Expires': '1800', Supported: 'timer' }))).toEqual({});
       expect(answerTimerHeaders(request({ Supported: 'timer' }))).toEqual({});
+    });
+
+    it('names the caller the refresher when it named none but does timers; one that does not gets no timer', () => {
+      expect(answerTimerHeaders(request({ 'Session-Expires': '1800', Supported: 'replaces, timer' }))).toEqual({
+        'Session-Expires': '1800;refresher=uac',
+        Require: 'timer',
+      });
+      expect(answerTimerHeaders(request({ x: '600', k: 'timer' }))).toEqual({ 'Session-Expires': '600;refresher=uac', Require: 'timer' });
+      expect(answerTimerHeaders(request({ 'Session-Expires': '1800' }))).toEqual({});
     });
   });
 });
