@@ -10,10 +10,13 @@
 // phones, drachtio and Redis when they run here), and the CPU time the
 // hypervisor stole meanwhile: the stack shares the host's cores, and on a
 // shared virtual machine the latencies swing with these (cpu-time.ts).
-// Phone times are sipp's own message time stamps; the room's, FreeSWITCH's
-// add-member event time stamp, whose lag behind our clock is measured first
-// and printed (freeswitch-clock.ts). (c') takes the time this process
-// receives the add-member event instead, which adds the event's delivery.
+// Message times are when each crossed the wire, from a tcpdump capture
+// (wire-capture.ts; it needs tcpdump and the right to capture, else the
+// phones' and this process's own stamps are used, and the output says so);
+// the room's, FreeSWITCH's add-member event time stamp, whose lag behind our
+// clock is measured first and printed (freeswitch-clock.ts). (c') takes the
+// time this process receives the add-member event instead, which adds the
+// event's delivery.
 //
 // Environment: the e2e suite's (REDIS_URL, DRACHTIO_*, FREESWITCH_*,
 // E2E_SIP_TARGET, E2E_PHONE_IP), BENCH_CALLS (default 50), BENCH_RATE (calls/s,
@@ -39,6 +42,8 @@ import { PHONE_AUDIOS, type PhoneAudio } from '../test/e2e/support/tone-pcap';
 import { cpuSinceMs, endedChildrenCpuMs, hostCpuMs, mainThreadWaitMs, processCpuMs, processesNamedCpuMs } from './cpu-time';
 import { measureClockLag } from './freeswitch-clock';
 import { percentile } from './stats';
+import { WireCapture } from './wire-capture';
+import { type CallStamps, WireStamps } from './wire-stamps';
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 50);
 const RATE = Number(process.env.BENCH_RATE ?? 10);
@@ -54,6 +59,7 @@ const OTHERS = [
   ['sipp', 'the sipp phones'],
   ['drachtio', 'drachtio'],
   ['redis-server', 'redis-server'],
+  ['tcpdump', 'tcpdump (the capture)'],
 ] as const;
 const othersCpuMs = () => new Map(OTHERS.map(([name]) => [name, processesNamedCpuMs(name)]));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -140,6 +146,7 @@ async function main() {
     return { status: res.status, body: (await res.json().catch(() => undefined)) as Record<string, unknown> };
   };
 
+  let capture: WireCapture | { unavailable: string } | undefined;
   try {
     // Baseline: one event-socket API round trip.
     const status: number[] = [];
@@ -250,6 +257,8 @@ async function main() {
       await sleep(2000);
     }
     const numbers = byTag('98', CALLS);
+    const servicePort = Number(new URL(baseUrl).port);
+    capture = await WireCapture.start(path.join(OUT, 'calls.pcap'), `udp port ${stack.sipTarget.port} or tcp dst port ${servicePort}`);
     const cpuBefore = {
       service: processCpuMs(child.pid as number),
       serviceWait: mainThreadWaitMs(child.pid as number),
@@ -263,6 +272,8 @@ async function main() {
     const customers = await customerCalls('customers', numbers);
     await customers.waitForExit((40 + CALLS / RATE) * 1000).catch(() => undefined);
     await sleep(500);
+    const wire = capture instanceof WireCapture ? await capture.stop() : undefined;
+    const wireStamps = wire && new WireStamps(wire.packets, { sip: stack.sipTarget.port, service: servicePort, agents: agents.sipPort, experts: experts.sipPort });
     const rssMb = peakRssMb(child.pid as number);
     const serviceCpuMs = processCpuMs(child.pid as number) - cpuBefore.service;
     const othersAfter = othersCpuMs();
@@ -296,6 +307,7 @@ async function main() {
     const c: number[] = [];
     const cHeard: number[] = [];
     const failed: string[] = [];
+    const notOnTheWire: string[] = [];
     const perCall: Record<string, unknown>[] = [];
     for (const number of numbers) {
       const sent = customerMessages.find((m) => m.direction === 'sent' && m.firstLine.startsWith('INVITE ') && m.header('From')?.includes(`<sip:${number}@`));
@@ -315,11 +327,24 @@ async function main() {
         failed.push(`${number}: ${customerCall.map((m) => m.firstLine.split(' ').slice(0, 2).join(' ')).join(', ') || 'no INVITE sent'}${agentInvite ? '' : ', no agent INVITE'}${expertInvite ? '' : ', no expert INVITE'}${joined === undefined ? ', expert never in the room' : ''}`);
         continue;
       }
-      perCall.push({ number, callId, customerInvite: sent.at, agentInvite: agentInvite.at, requested, expertInvite: expertInvite.at, expertOk: ok.at, expertJoined: joined, expertJoinHeard: heardAt.get(`call-${callId}/${expertUser}`) });
-      a.push(agentInvite.at - sent.at);
-      b.push(expertInvite.at - requested);
-      c.push(joined - ok.at);
-      cHeard.push((heardAt.get(`call-${callId}/${expertUser}`) ?? NaN) - ok.at);
+      const stamps: CallStamps = wireStamps?.of(number, callId) ?? {
+        customerInvite: sent.at,
+        agentInvite: agentInvite.at,
+        requested,
+        expertInvite: expertInvite.at,
+        expertOk: ok.at,
+      };
+      const { customerInvite: t0, agentInvite: t1, requested: t2, expertInvite: t3, expertOk: t4 } = stamps;
+      if (t0 === undefined || t1 === undefined || t2 === undefined || t3 === undefined || t4 === undefined) {
+        notOnTheWire.push(`${number}: ${Object.keys(stamps).filter((k) => stamps[k as keyof CallStamps] === undefined).join(', ')}`);
+        continue;
+      }
+      const heard = heardAt.get(`call-${callId}/${expertUser}`);
+      perCall.push({ number, callId, ...stamps, expertJoined: joined, expertJoinHeard: heard });
+      a.push(t1 - t0);
+      b.push(t3 - t2);
+      c.push(joined - t4);
+      cHeard.push((heard ?? NaN) - t4);
     }
 
     fs.writeFileSync(path.join(OUT, 'calls.json'), JSON.stringify(perCall, null, 1));
@@ -333,6 +358,12 @@ async function main() {
     console.log(summary("(c') the same, as an ESL listener heard of it", cHeard, 50, baseline));
     console.log(`failed calls: ${failed.length} of ${CALLS}${escalationFailures.length ? `; refused escalations: ${escalationFailures.length}` : ''}`);
     for (const line of [...failed, ...escalationFailures].slice(0, 10)) console.log(`  ${line}`);
+    console.log(
+      wire
+        ? `times: on the wire (tcpdump's kernel stamps; ${wire.dropped} packets dropped)${notOnTheWire.length ? `; ${notOnTheWire.length} calls not measured, a message not captured:` : ''}`
+        : `times: the phones' and this process's own stamps, late by however long each waited for a core (no capture: ${(capture as { unavailable: string }).unavailable})`,
+    );
+    for (const line of notOnTheWire.slice(0, 5)) console.log(`  ${line}`);
     const waited = serviceWaitMs === undefined ? '' : `; its event loop waited ${(serviceWaitMs / CALLS).toFixed(1)} ms per call for a core`;
     console.log(`service peak RSS: ${rssMb.toFixed(1)} MB; service CPU ${(serviceCpuMs / CALLS).toFixed(1)} ms per call${waited}`);
     // Not summed up against the host's figure: Linux samples that one per clock
@@ -349,6 +380,7 @@ async function main() {
     );
     console.log(`files: ${OUT}`);
   } finally {
+    if (capture instanceof WireCapture) await capture.stop().catch(() => undefined);
     await stopAllPhones();
     esl.close();
     child.kill('SIGTERM');

@@ -1,0 +1,61 @@
+import type { WirePacket } from './wire-capture';
+
+/** A SIP header's value in a captured message (full header names, as sipp and drachtio send them). */
+export function sipHeader(payload: string, name: string): string | undefined {
+  return new RegExp(`^${name}:[ \\t]*(.*?)\\r?$`, 'im').exec(payload)?.[1];
+}
+
+/** The ports the measured messages travel between. */
+export interface BenchPorts {
+  /** drachtio-server's SIP port, where the phones send. */
+  sip: number;
+  /** The service's HTTP port. */
+  service: number;
+  /** The sipp playing every agent's phone, and the one playing every expert's. */
+  agents: number;
+  experts: number;
+}
+
+/** When each message of one call crossed the wire, epoch ms; a missing one was not captured. */
+export interface CallStamps {
+  customerInvite?: number;
+  agentInvite?: number;
+  requested?: number;
+  expertInvite?: number;
+  expertOk?: number;
+}
+
+/**
+ * Finds each call's messages in a capture: the first packet of each, as a
+ * retransmission comes later.
+ */
+export class WireStamps {
+  private readonly toDrachtio: WirePacket[];
+  private readonly toAgents: WirePacket[];
+  private readonly toExperts: WirePacket[];
+  private readonly fromExperts: WirePacket[];
+  private readonly toService: WirePacket[];
+
+  constructor(packets: readonly WirePacket[], ports: BenchPorts) {
+    const invites = packets.filter((p) => p.payload.startsWith('INVITE '));
+    this.toDrachtio = invites.filter((p) => p.dstPort === ports.sip);
+    this.toAgents = invites.filter((p) => p.srcPort === ports.sip && p.dstPort === ports.agents);
+    this.toExperts = invites.filter((p) => p.srcPort === ports.sip && p.dstPort === ports.experts);
+    this.fromExperts = packets.filter((p) => p.srcPort === ports.experts && p.dstPort === ports.sip && p.payload.startsWith('SIP/2.0 200'));
+    this.toService = packets.filter((p) => p.dstPort === ports.service && p.payload.startsWith('POST '));
+  }
+
+  of(customerNumber: string, callId: string): CallStamps {
+    const expertInvite = this.toExperts.find((p) => sipHeader(p.payload, 'X-Call-Id') === callId);
+    const sipCallId = expertInvite && sipHeader(expertInvite.payload, 'Call-ID');
+    return {
+      customerInvite: this.toDrachtio.find((p) => sipHeader(p.payload, 'From')?.includes(`<sip:${customerNumber}@`))?.at,
+      agentInvite: this.toAgents.find((p) => sipHeader(p.payload, 'X-Customer') === customerNumber)?.at,
+      requested: this.toService.find((p) => p.payload.startsWith(`POST /v1/calls/${callId}/escalations `))?.at,
+      expertInvite: expertInvite?.at,
+      expertOk: sipCallId
+        ? this.fromExperts.find((p) => sipHeader(p.payload, 'Call-ID') === sipCallId && /INVITE/.test(sipHeader(p.payload, 'CSeq') ?? ''))?.at
+        : undefined,
+    };
+  }
+}
