@@ -1,9 +1,5 @@
+import { sipHeader } from '../test/e2e/support/sip-header';
 import type { WirePacket } from './wire-capture';
-
-/** A SIP header's value in a captured message (full header names, as sipp and drachtio send them). */
-export function sipHeader(payload: string, name: string): string | undefined {
-  return new RegExp(`^${name}:[ \\t]*(.*?)\\r?$`, 'im').exec(payload)?.[1];
-}
 
 /** The ports the measured messages travel between. */
 export interface BenchPorts {

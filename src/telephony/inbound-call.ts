@@ -3,6 +3,7 @@ import type { InboundCall, Leg } from '../services/ports/telephony';
 import type { Dialog, SipRequest, SipResponse, Srf } from './drachtio-api';
 import { DeadlineError, withDeadline } from './deadline';
 import { modifyEndpoint } from './endpoint-modify';
+import { endpointFrom } from './endpoint-name';
 import { CallNotPendingError, errorText, MediaOperationError } from './errors';
 import { DEFAULT_LEG_TIMINGS, type LegTimings, SipLeg } from './leg';
 import { refuseMediaChangesUntilLeg } from './media-change-guard';
@@ -73,7 +74,7 @@ export class SipInboundCall implements InboundCall {
     let opened: OpenedEndpoint;
     try {
       // The endpoint is named for who calls, as the call is: `conference list` shows the asserted number, not the presented one.
-      const from = { From: `<sip:${this.from}@localhost>` };
+      const from = { From: endpointFrom(this.from) };
       opened = await media.openEndpoint(offer ? { remoteSdp: offer, headers: from } : { headers: from });
     } catch (err) {
       if (this.phase === 'answering') this.phase = 'pending';

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { DialFailed, DialRequest, DialResult, OutboundDial } from '../services/ports/telephony';
 import type { Dialog, SipRequest, SipResponse, Srf, UacOptions } from './drachtio-api';
 import { modifyEndpoint } from './endpoint-modify';
+import { endpointFrom, endpointFromHeader } from './endpoint-name';
 import { errorText } from './errors';
 import type { BranchUri } from './forked-dial';
 import { DEFAULT_LEG_TIMINGS, type LegTimings, SipLeg } from './leg';
@@ -9,7 +10,6 @@ import { refuseMediaChangesUntilLeg } from './media-change-guard';
 import type { MediaChannels, OpenedEndpoint } from './media-servers';
 import { dialFailureOf, type LocalCancel } from './sip-failure';
 import { endDialog, endEndpoint } from './teardown';
-import { hostOf, userOf } from './sip-uri';
 
 export interface DialTimings extends LegTimings {
   /** How long a phone may take to answer our CANCEL (487) before we stop waiting. */
@@ -21,18 +21,10 @@ export const DEFAULT_DIAL_TIMINGS: DialTimings = { ...DEFAULT_LEG_TIMINGS, cance
 /** A dial to one phone: its URI, or the look-up of it (no URI fails the dial as 'unavailable'). */
 export type BranchRequest = Omit<DialRequest, 'uri'> & { uri: BranchUri };
 
-/**
- * The From header of the INVITE that creates the FreeSWITCH endpoint: without
- * one, `conference list` shows the member as "nobody/unknown".
- */
-export function endpointFromHeader(targetUri: string): string {
-  return `<sip:${userOf(targetUri) ?? 'dial'}@${hostOf(targetUri) ?? 'localhost'}>`;
-}
-
-/** The same for a member named before its URI is known. */
+/** The From naming a dial's endpoint: its member, known before the URI, else the URI's user. */
 function memberFromHeader(request: BranchRequest): string {
-  if (request.memberName) return `<sip:${request.memberName}@localhost>`;
-  return typeof request.uri === 'string' ? endpointFromHeader(request.uri) : '<sip:dial@localhost>';
+  if (request.memberName) return endpointFrom(request.memberName);
+  return typeof request.uri === 'string' ? endpointFromHeader(request.uri) : endpointFrom('dial');
 }
 
 /** A dial that could not even start (e.g. its media server is unknown). */

@@ -1,11 +1,12 @@
 import type { Logger } from 'pino';
 import type { Endpoint } from './drachtio-api';
+import { endpointFrom } from './endpoint-name';
 import { errorText } from './errors';
 import type { OpenedEndpoint } from './media-servers';
 import { userOf } from './sip-uri';
 
 /** Who a standby endpoint is until a dial names it. */
-export const STANDBY_FROM = '<sip:standby@localhost>';
+export const STANDBY_FROM = endpointFrom('standby');
 
 export interface StandbyEndpointsOptions {
   /** Endpoints kept ready; 0 turns the pool off. */

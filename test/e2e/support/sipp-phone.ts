@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import dgram from 'node:dgram';
 import fs from 'node:fs';
 import path from 'node:path';
+import { sipHeader } from './sip-header';
 import { audioKeys, type PhoneAudio, tonePcapDir } from './tone-pcap';
 
 // Phones for the end-to-end suite, played by sipp with the scenarios in
@@ -160,21 +161,12 @@ export function parseMessageTrace(trace: string): SippMessage[] {
     const match = /^\s*\S+ message (sent|received)[^\n]*:\n\n([\s\S]*)$/.exec(block);
     if (!match?.[2]) continue;
     const text = match[2].replace(/\n+$/, '\n');
-    const lines = text.split(/\r?\n/);
     messages.push({
       direction: match[1] === 'sent' ? 'sent' : 'received',
       at,
-      firstLine: lines[0] ?? '',
+      firstLine: text.slice(0, text.search(/\r?\n|$/)),
       text,
-      header(name: string) {
-        const wanted = name.toLowerCase();
-        for (const line of lines.slice(1)) {
-          if (line === '') break;
-          const colon = line.indexOf(':');
-          if (colon > 0 && line.slice(0, colon).trim().toLowerCase() === wanted) return line.slice(colon + 1).trim();
-        }
-        return undefined;
-      },
+      header: (name: string) => sipHeader(text, name),
     });
   }
   return messages;

@@ -1,4 +1,5 @@
-import { type BranchRequest, endpointFromHeader, SipOutboundDial, type DialTimings } from '../../../src/telephony/outbound-dial';
+import { endpointFromHeader } from '../../../src/telephony/endpoint-name';
+import { type BranchRequest, SipOutboundDial, type DialTimings } from '../../../src/telephony/outbound-dial';
 import { deferred, FakeMedia, FakeUac, flush, silentLog } from './fakes';
 
 const timings: DialTimings = { joinMs: 50, teardownMs: 50, cancelGraceMs: 40, modifyMs: 50 };
