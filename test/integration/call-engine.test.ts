@@ -531,6 +531,27 @@ describe('call engine (fake telephony, real Redis)', () => {
     expect(await state('ana')).toMatchObject({ state: 'wrap-up' });
   });
 
+  it("presence: a desk phone that un-registers just after the call's end found it still there sends its person offline all the same", async () => {
+    const registrar = await anaWithDeskPhone();
+    const store = t.services.stores.registrationStore;
+    await registrar.onRegister({ user: 'ana', contact: 'sip:ana@10.0.0.7:5060', expiresSec: 60 });
+    const inbound = phone.call('+43111');
+    await eventually(() => expect(phone.dials[0]?.request.uri).toBe('sip:ana@10.0.0.7:5060'));
+    phone.dials[0]!.answer();
+    await eventually(async () => expect(await state('ana')).toMatchObject({ state: 'busy' }));
+
+    // The un-REGISTER lands between the call's end reading her phones and its going on.
+    const read = store.contactsOf.bind(store);
+    jest.spyOn(store, 'contactsOf').mockImplementationOnce(async (user, nowMs) => {
+      const phones = await read(user, nowMs);
+      await registrar.onUnregister('ana', 'sip:ana@10.0.0.7:5060');
+      return phones;
+    });
+    inbound.answered!.remoteHangup();
+    await expectNothingLeft();
+    expect(await state('ana')).toMatchObject({ state: 'offline', reason: 'desk phone unregistered' });
+  });
+
   it('presence: a phone that registers again while its lapsed binding is being expired keeps it, and its person stays available', async () => {
     const registrar = await anaWithDeskPhone();
     const store = t.services.stores.registrationStore;
