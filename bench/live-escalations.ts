@@ -43,7 +43,7 @@ import { cpuSinceMs, endedChildrenCpuMs, hostCpuMs, mainThreadWaitMs, processCpu
 import { measureClockLag } from './freeswitch-clock';
 import { percentile } from './stats';
 import { WireCapture } from './wire-capture';
-import { type CallStamps, WireStamps } from './wire-stamps';
+import { answerTimeline, type CallStamps, WireStamps } from './wire-stamps';
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 50);
 const RATE = Number(process.env.BENCH_RATE ?? 10);
@@ -258,7 +258,7 @@ async function main() {
     }
     const numbers = byTag('98', CALLS);
     const servicePort = Number(new URL(baseUrl).port);
-    capture = await WireCapture.start(path.join(OUT, 'calls.pcap'), `udp port ${stack.sipTarget.port} or tcp dst port ${servicePort}`);
+    capture = await WireCapture.start(path.join(OUT, 'calls.pcap'), `udp port ${stack.sipTarget.port} or tcp port ${servicePort}`);
     const cpuBefore = {
       service: processCpuMs(child.pid as number),
       serviceWait: mainThreadWaitMs(child.pid as number),
@@ -307,6 +307,8 @@ async function main() {
     const c: number[] = [];
     const cHeard: number[] = [];
     const failed: string[] = [];
+    // This process plays the agents' screens: from the answer event it was sent to its escalation request, on the wire.
+    const benchLag: number[] = [];
     const notOnTheWire: string[] = [];
     const perCall: Record<string, unknown>[] = [];
     for (const number of numbers) {
@@ -322,9 +324,15 @@ async function main() {
       const expertUser = /^INVITE sip:([^@]+)@/.exec(expertInvite?.firstLine ?? '')?.[1];
       const joined = addMember.get(`call-${callId}/${expertUser}`);
       const requested = callId ? requestedAt.get(callId) : undefined;
+      const answer = wireStamps && callId ? wireStamps.answerOf(number, callId) : undefined;
+      const request = wireStamps && callId ? wireStamps.of(number, callId).requested : undefined;
+      if (answer?.answerEvent !== undefined && request !== undefined) benchLag.push(request - answer.answerEvent);
       const ended = customerCall.some((m) => m.firstLine.startsWith('SIP/2.0 200') && /BYE/.test(m.header('CSeq') ?? ''));
       if (!sent || !callId || !agentInvite || !expertInvite || !ok || joined === undefined || requested === undefined || !ended) {
-        failed.push(`${number}: ${customerCall.map((m) => m.firstLine.split(' ').slice(0, 2).join(' ')).join(', ') || 'no INVITE sent'}${agentInvite ? '' : ', no agent INVITE'}${expertInvite ? '' : ', no expert INVITE'}${joined === undefined ? ', expert never in the room' : ''}`);
+        const timeline = answer && answerTimeline(answer, request);
+        failed.push(
+          `${number}: ${customerCall.map((m) => m.firstLine.split(' ').slice(0, 2).join(' ')).join(', ') || 'no INVITE sent'}${agentInvite ? '' : ', no agent INVITE'}${expertInvite ? '' : ', no expert INVITE'}${joined === undefined ? ', expert never in the room' : ''}${timeline ? `; ${timeline}` : ''}`,
+        );
         continue;
       }
       const stamps: CallStamps = wireStamps?.of(number, callId) ?? {
@@ -364,6 +372,13 @@ async function main() {
         : `times: the phones' and this process's own stamps, late by however long each waited for a core (no capture: ${(capture as { unavailable: string }).unavailable})`,
     );
     for (const line of notOnTheWire.slice(0, 5)) console.log(`  ${line}`);
+    if (benchLag.length) {
+      // Late requests leave experts less time in their rooms, and so the stack less to do: a run with them measured a lighter load.
+      const lag = [...benchLag].sort((x, y) => x - y);
+      console.log(
+        `this bench's own lag, the answer event it was sent → its escalation request (on the wire): p50 ${percentile(lag, 50).toFixed(1)} ms  p95 ${percentile(lag, 95).toFixed(1)} ms  max ${(lag.at(-1) as number).toFixed(0)} ms; an expert asked for late spends less of the call in the room`,
+      );
+    }
     const waited = serviceWaitMs === undefined ? '' : `; its event loop waited ${(serviceWaitMs / CALLS).toFixed(1)} ms per call for a core`;
     console.log(`service peak RSS: ${rssMb.toFixed(1)} MB; service CPU ${(serviceCpuMs / CALLS).toFixed(1)} ms per call${waited}`);
     // Not summed up against the host's figure: Linux samples that one per clock

@@ -22,6 +22,17 @@ export interface CallStamps {
 }
 
 /**
+ * When a call's customer hung up, its agent answered, and the service told
+ * this bench so (the call.answered event it escalates on): what a failed call
+ * is read against, to tell the stack's lateness from this bench's.
+ */
+export interface AnswerStamps {
+  agentOk?: number;
+  answerEvent?: number;
+  customerBye?: number;
+}
+
+/**
  * Finds each call's messages in a capture: the first packet of each, as a
  * retransmission comes later.
  */
@@ -31,6 +42,9 @@ export class WireStamps {
   private readonly toExperts: WirePacket[];
   private readonly fromExperts: WirePacket[];
   private readonly toService: WirePacket[];
+  private readonly fromAgents: WirePacket[];
+  private readonly fromService: WirePacket[];
+  private readonly byes: WirePacket[];
 
   constructor(packets: readonly WirePacket[], ports: BenchPorts) {
     const invites = packets.filter((p) => p.payload.startsWith('INVITE '));
@@ -39,6 +53,9 @@ export class WireStamps {
     this.toExperts = invites.filter((p) => p.srcPort === ports.sip && p.dstPort === ports.experts);
     this.fromExperts = packets.filter((p) => p.srcPort === ports.experts && p.dstPort === ports.sip && p.payload.startsWith('SIP/2.0 200'));
     this.toService = packets.filter((p) => p.dstPort === ports.service && p.payload.startsWith('POST '));
+    this.fromAgents = packets.filter((p) => p.srcPort === ports.agents && p.dstPort === ports.sip && p.payload.startsWith('SIP/2.0 200'));
+    this.fromService = packets.filter((p) => p.srcPort === ports.service);
+    this.byes = packets.filter((p) => p.dstPort === ports.sip && p.payload.startsWith('BYE '));
   }
 
   of(customerNumber: string, callId: string): CallStamps {
@@ -54,4 +71,26 @@ export class WireStamps {
         : undefined,
     };
   }
+
+  answerOf(customerNumber: string, callId: string): AnswerStamps {
+    const agentInvite = this.toAgents.find((p) => sipHeader(p.payload, 'X-Customer') === customerNumber);
+    const sipCallId = agentInvite && sipHeader(agentInvite.payload, 'Call-ID');
+    return {
+      agentOk: sipCallId ? this.fromAgents.find((p) => sipHeader(p.payload, 'Call-ID') === sipCallId && /INVITE/.test(sipHeader(p.payload, 'CSeq') ?? ''))?.at : undefined,
+      // One segment can carry several events of the stream (an event ends with a blank line): both must be in the same one.
+      answerEvent: this.fromService.find((p) =>
+        p.payload.split('\n\n').some((event) => event.includes('"type":"call.answered"') && event.includes(`"callId":"${callId}"`)),
+      )?.at,
+      customerBye: this.byes.find((p) => sipHeader(p.payload, 'From')?.includes(`<sip:${customerNumber}@`))?.at,
+    };
+  }
 }
+
+/** A failed call read on the wire from its agent's 200 OK on; undefined without that 200. */
+export function answerTimeline(answer: AnswerStamps, requested: number | undefined): string | undefined {
+  const { agentOk } = answer;
+  if (agentOk === undefined) return undefined;
+  const after = (t: number | undefined) => (t === undefined ? 'none' : `+${(t - agentOk).toFixed(0)} ms`);
+  return `on the wire from the agent's 200 OK: answer event to this bench ${after(answer.answerEvent)}, its escalation request ${after(requested)}, the customer's BYE ${after(answer.customerBye)}`;
+}
+

@@ -1,5 +1,5 @@
 import { parsePcap } from '../../bench/wire-capture';
-import { WireStamps } from '../../bench/wire-stamps';
+import { answerTimeline, WireStamps } from '../../bench/wire-stamps';
 
 // bench:live's times come from a tcpdump capture: the pcap file as tcpdump
 // writes it for `-i any` (Linux cooked headers), and each call's first
@@ -94,6 +94,39 @@ describe('bench:live times on the wire', () => {
       requested: undefined,
       expertInvite: undefined,
       expertOk: undefined,
+    });
+  });
+
+  describe('a failed call, read from its agent\'s answer', () => {
+    const agentOk = sip('SIP/2.0 200 OK', { 'Call-ID': 'a1', CSeq: '1 INVITE' });
+    const event = (type: string, callId: string) => `event: ${type}\ndata: {"id":"1-0","type":"${type}","data":{"callId":"${callId}","agentId":"agent1"}}\n\n`;
+    const bye = sip('BYE sip:1000@127.0.0.1:5070 SIP/2.0', { From: '<sip:+43980001@127.0.0.1:16000>;tag=a', 'Call-ID': 'c1' });
+    const failedCall = [
+      { atMs: t0, ip: ipv4Udp(16000, PORTS.sip, customerInvite) },
+      { atMs: t0 + 9.5, ip: ipv4Udp(PORTS.sip, PORTS.agents, agentInvite) },
+      // FreeSWITCH's 200 to drachtio and another call's event do not count.
+      { atMs: t0 + 15, ip: ipv4Udp(5088, PORTS.sip, agentOk) },
+      { atMs: t0 + 20, ip: ipv4Udp(PORTS.agents, PORTS.sip, agentOk) },
+      // Two events in one segment: call-1 offered, call-2 answered.
+      { atMs: t0 + 30, ip: ipv4Tcp(PORTS.service, 40001, event('call.offered', 'call-1') + event('call.answered', 'call-2')) },
+      { atMs: t0 + 45, ip: ipv4Tcp(PORTS.service, 40001, event('call.answered', 'call-1')) },
+      { atMs: t0 + 5020, ip: ipv4Udp(16000, PORTS.sip, bye) },
+      { atMs: t0 + 5500, ip: ipv4Tcp(40000, PORTS.service, 'POST /v1/calls/call-1/escalations HTTP/1.1\r\nhost: x\r\n\r\n') },
+    ];
+    const stamps = new WireStamps(parsePcap(pcap(failedCall)), PORTS);
+    const answer = stamps.answerOf('+43980001', 'call-1');
+    const requested = stamps.of('+43980001', 'call-1').requested;
+
+    it('finds the agent\'s 200 OK, the answer event sent to this bench and the customer\'s BYE', () => {
+      expect(answer).toEqual({ agentOk: t0 + 20, answerEvent: t0 + 45, customerBye: t0 + 5020 });
+      expect(answerTimeline(answer, requested)).toBe(
+        "on the wire from the agent's 200 OK: answer event to this bench +25 ms, its escalation request +5480 ms, the customer's BYE +5000 ms",
+      );
+    });
+
+    it('says nothing without the agent\'s answer', () => {
+      expect(answerTimeline({}, requested)).toBeUndefined();
+      expect(answerTimeline({ agentOk: t0 }, undefined)).toContain('its escalation request none');
     });
   });
 
