@@ -41,6 +41,7 @@ import { SippPhone, stopAllPhones } from '../test/e2e/support/sipp-phone';
 import { PHONE_AUDIOS, type PhoneAudio } from '../test/e2e/support/tone-pcap';
 import { cpuSinceMs, endedChildrenCpuMs, hostCpuMs, mainThreadWaitMs, processCpuMs, processesNamedCpuMs } from './cpu-time';
 import { measureClockLag } from './freeswitch-clock';
+import { screensAtRealTimePriority } from './screen-priority';
 import { percentile } from './stats';
 import { WireCapture } from './wire-capture';
 import { answerTimeline, type CallStamps, WireStamps } from './wire-stamps';
@@ -130,6 +131,7 @@ async function main() {
     process.exitCode = 2;
     return;
   }
+  const screens = screensAtRealTimePriority();
   fs.rmSync(OUT, { recursive: true, force: true });
   fs.mkdirSync(OUT, { recursive: true });
   const tag = randomBytes(3).toString('hex');
@@ -357,7 +359,7 @@ async function main() {
 
     fs.writeFileSync(path.join(OUT, 'calls.json'), JSON.stringify(perCall, null, 1));
     console.log(
-      `bench:live — ${CALLS} calls at ${RATE}/s, each answered by an agent and escalated in conference mode (after ${WARMUP} warm-up calls, not counted; their phones answer ${PHONE_AUDIO})`,
+      `bench:live — ${CALLS} calls at ${RATE}/s, each answered by an agent and escalated in conference mode (after ${WARMUP} warm-up calls, not counted; their phones answer ${PHONE_AUDIO}; ${screens})`,
     );
     console.log(`baseline: FreeSWITCH api status over ESL  p50 ${baseline.p50.toFixed(2)} ms  p95 ${baseline.p95.toFixed(2)} ms`);
     console.log(summary('(a) customer INVITE → agent phone INVITE', a, 25, baseline));
