@@ -327,7 +327,8 @@ async function main() {
       const joined = addMember.get(`call-${callId}/${expertUser}`);
       const requested = callId ? requestedAt.get(callId) : undefined;
       const answer = wireStamps && callId ? wireStamps.answerOf(number, callId) : undefined;
-      const request = wireStamps && callId ? wireStamps.of(number, callId).requested : undefined;
+      const onWire = wireStamps && callId ? wireStamps.of(number, callId) : undefined;
+      const request = onWire?.requested;
       if (answer?.answerEvent !== undefined && request !== undefined) benchLag.push(request - answer.answerEvent);
       const ended = customerCall.some((m) => m.firstLine.startsWith('SIP/2.0 200') && /BYE/.test(m.header('CSeq') ?? ''));
       if (!sent || !callId || !agentInvite || !expertInvite || !ok || joined === undefined || requested === undefined || !ended) {
@@ -337,7 +338,7 @@ async function main() {
         );
         continue;
       }
-      const stamps: CallStamps = wireStamps?.of(number, callId) ?? {
+      const stamps: CallStamps = onWire ?? {
         customerInvite: sent.at,
         agentInvite: agentInvite.at,
         requested,

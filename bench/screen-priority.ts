@@ -13,5 +13,5 @@ export function screensAtRealTimePriority(): string {
   const chrt = spawnSync('chrt', ['-a', '-R', '-f', '-p', '1', String(process.pid)], { encoding: 'utf8' });
   if (chrt.status === 0) return 'the screens (this process) at real-time priority 1';
   const why = chrt.error?.message ?? (chrt.stderr.trim() || `exit ${chrt.status}`);
-  return `the screens (this process) at normal priority (chrt: ${why}): see its lag below, a late request lightens the load`;
+  return `the screens (this process) at normal priority (${why}): see its lag below, a late request lightens the load`;
 }

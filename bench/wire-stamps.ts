@@ -22,9 +22,9 @@ export interface CallStamps {
 }
 
 /**
- * When a call's customer hung up, its agent answered, and the service told
- * this bench so (the call.answered event it escalates on): what a failed call
- * is read against, to tell the stack's lateness from this bench's.
+ * When a call's agent answered, the service told this bench so (the
+ * call.answered event it escalates on), and the customer hung up: what a
+ * failed call is read against, to tell the stack's lateness from this bench's.
  */
 export interface AnswerStamps {
   agentOk?: number;
@@ -93,4 +93,3 @@ export function answerTimeline(answer: AnswerStamps, requested: number | undefin
   const after = (t: number | undefined) => (t === undefined ? 'none' : `+${(t - agentOk).toFixed(0)} ms`);
   return `on the wire from the agent's 200 OK: answer event to this bench ${after(answer.answerEvent)}, its escalation request ${after(requested)}, the customer's BYE ${after(answer.customerBye)}`;
 }
-
