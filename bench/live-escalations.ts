@@ -328,11 +328,11 @@ async function main() {
       const requested = callId ? requestedAt.get(callId) : undefined;
       const answer = wireStamps && callId ? wireStamps.answerOf(number, callId) : undefined;
       const onWire = wireStamps && callId ? wireStamps.of(number, callId) : undefined;
-      const request = onWire?.requested;
-      if (answer?.answerEvent !== undefined && request !== undefined) benchLag.push(request - answer.answerEvent);
+      const requestOnWire = onWire?.requested;
+      if (answer?.answerEvent !== undefined && requestOnWire !== undefined) benchLag.push(requestOnWire - answer.answerEvent);
       const ended = customerCall.some((m) => m.firstLine.startsWith('SIP/2.0 200') && /BYE/.test(m.header('CSeq') ?? ''));
       if (!sent || !callId || !agentInvite || !expertInvite || !ok || joined === undefined || requested === undefined || !ended) {
-        const timeline = answer && answerTimeline(answer, request);
+        const timeline = answer && answerTimeline(answer, requestOnWire);
         failed.push(
           `${number}: ${customerCall.map((m) => m.firstLine.split(' ').slice(0, 2).join(' ')).join(', ') || 'no INVITE sent'}${agentInvite ? '' : ', no agent INVITE'}${expertInvite ? '' : ', no expert INVITE'}${joined === undefined ? ', expert never in the room' : ''}${timeline ? `; ${timeline}` : ''}`,
         );

@@ -63,7 +63,7 @@ export class WireStamps {
     const sipCallId = expertInvite && sipHeader(expertInvite.payload, 'Call-ID');
     return {
       customerInvite: this.toDrachtio.find((p) => sipHeader(p.payload, 'From')?.includes(`<sip:${customerNumber}@`))?.at,
-      agentInvite: this.toAgents.find((p) => sipHeader(p.payload, 'X-Customer') === customerNumber)?.at,
+      agentInvite: this.agentInviteOf(customerNumber)?.at,
       requested: this.toService.find((p) => p.payload.startsWith(`POST /v1/calls/${callId}/escalations `))?.at,
       expertInvite: expertInvite?.at,
       expertOk: sipCallId
@@ -72,8 +72,12 @@ export class WireStamps {
     };
   }
 
+  private agentInviteOf(customerNumber: string): WirePacket | undefined {
+    return this.toAgents.find((p) => sipHeader(p.payload, 'X-Customer') === customerNumber);
+  }
+
   answerOf(customerNumber: string, callId: string): AnswerStamps {
-    const agentInvite = this.toAgents.find((p) => sipHeader(p.payload, 'X-Customer') === customerNumber);
+    const agentInvite = this.agentInviteOf(customerNumber);
     const sipCallId = agentInvite && sipHeader(agentInvite.payload, 'Call-ID');
     return {
       agentOk: sipCallId ? this.fromAgents.find((p) => sipHeader(p.payload, 'Call-ID') === sipCallId && /INVITE/.test(sipHeader(p.payload, 'CSeq') ?? ''))?.at : undefined,
