@@ -8,6 +8,16 @@ export type LegRole = 'customer' | 'agent' | 'expert';
 
 export type LegState = 'ringing' | 'joined' | 'ended';
 
+/**
+ * Where an answered leg lives outside the service: the phone's SIP dialog (as
+ * drachtio-server names it) and the FreeSWITCH channel. Kept with the call, so
+ * that if its instance stops another can hang the leg up.
+ */
+export interface LegHandles {
+  dialogId: string;
+  channelId: string;
+}
+
 export interface CallLeg {
   id: string;
   role: LegRole;
@@ -24,6 +34,8 @@ export interface CallLeg {
   startedAt: string;
   joinedAt?: string;
   endedAt?: string;
+  /** Once answered. */
+  handles?: LegHandles;
 }
 
 export interface Call {

@@ -79,6 +79,8 @@ export interface SipResponse {
 
 /** An established INVITE dialog. */
 export interface Dialog {
+  /** drachtio-server's id of the dialog: any app connected to it may send a request inside it. */
+  readonly id: string;
   readonly sip: { callId: string };
   /** Our side: the SDP the far end has from us, and our Contact. */
   readonly local: { sdp: string; contact?: string };
@@ -141,6 +143,14 @@ export interface Srf {
   createUAS(req: SipRequest, res: SipResponse, opts: { localSdp: string; headers?: SipHeaders }): Promise<Dialog>;
   /** Mutates `opts` (uri, From, Contact): pass a fresh object each time. */
   createUAC(uri: string, opts: UacOptions, progress: UacProgress): Promise<Dialog>;
+  /**
+   * Sends a request inside a dialog drachtio-server holds, by its id, also one
+   * another app set up. A Request-URI containing "placeholder" has drachtio use
+   * the dialog's remote target (srf's own in-dialog requests pass
+   * 'sip:placeholder'). Resolves once drachtio has sent it, not on the
+   * response; rejects when drachtio has no such dialog.
+   */
+  request(opts: { uri: string; method: string; stackDialogId: string; headers?: SipHeaders }): Promise<unknown>;
 }
 
 /** A final non-2xx response as createUAC rejects with it (drachtio-srf's SipError, not exported in its types). */

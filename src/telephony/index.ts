@@ -1,6 +1,7 @@
 import type { BlockList } from 'node:net';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema';
+import type { LegHandles } from '../domain/call';
 import type { DependencyHealth } from '../services/ports/health';
 import type {
   ConnectionState,
@@ -21,6 +22,7 @@ import { mediaHealth } from './health';
 import { SipInboundCall } from './inbound-call';
 import { DEFAULT_MEDIA_TIMINGS, type MediaChannels, MediaServerPool, type MediaServerTimings } from './media-servers';
 import { controlMember, DEFAULT_HOLD_MUSIC, playToMember } from './member-control';
+import { hangUpLostLeg } from './lost-leg';
 import { DEFAULT_DIAL_TIMINGS, type DialTimings, failedDial, SipOutboundDial } from './outbound-dial';
 import { answerOptions } from './options-ping';
 import { bindingsQuery, defaultExpires, registrarHandler } from './registrar';
@@ -95,6 +97,16 @@ export class DrachtioTelephony implements Telephony {
 
   async playToMember(mediaServer: string, room: string, memberId: string, sound: string): Promise<void> {
     await playToMember(this.media.byName(mediaServer), room, memberId, sound);
+  }
+
+  async hangUpLost(mediaServer: string, handles: LegHandles): Promise<void> {
+    let media: MediaChannels | undefined;
+    try {
+      media = this.media.byName(mediaServer);
+    } catch {
+      // No longer configured: the phone still gets its BYE.
+    }
+    await hangUpLostLeg(this.srf, media, handles, this.options.dial.teardownMs, this.log);
   }
 
   serveRegistrar(handlers: RegistrarHandlers): void {

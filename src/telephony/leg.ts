@@ -34,6 +34,7 @@ const TRANSFER_OVER = 'terminated;reason=noresource';
  */
 export class SipLeg implements Leg {
   readonly id: string;
+  readonly dialogId: string;
   private endedBy?: EndedBy | 'local';
   private readonly endedListeners: ((by: EndedBy) => void)[] = [];
   private readonly holdListeners: ((held: boolean) => void)[] = [];
@@ -57,6 +58,7 @@ export class SipLeg implements Leg {
     private readonly timings: LegTimings = DEFAULT_LEG_TIMINGS,
   ) {
     this.id = endpoint.uuid;
+    this.dialogId = dialog.id;
     this.phoneSdp = dialog.remote.sdp;
     dialog.on('destroy', (_req, reason) => {
       this.dialogGone = true;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { CallLeg } from '../../src/domain/call';
 import type { Escalation } from '../../src/domain/escalation';
 import type { LoggedEvent } from '../../src/domain/events';
 import { personInputSchema, type PersonInput } from '../../src/domain/person';
@@ -110,9 +111,31 @@ describe('call engine (fake telephony, real Redis)', () => {
     await expectNothingLeft();
   });
 
+  it("call: the call's record keeps each answered leg's phone dialog and media channel, for another instance to hang up; the API leaves them out", async () => {
+    const { inbound, call } = await anaTalking();
+    const stored = await t.services.calls.get(call.id);
+    const agentLeg = phone.legs.find((l) => l.label === 'sip:ana@desk.example.com')!;
+    expect(stored?.legs.map((l) => l.handles)).toEqual([
+      { dialogId: inbound.answered!.dialogId, channelId: inbound.answered!.id },
+      { dialogId: agentLeg.dialogId, channelId: agentLeg.id },
+    ]);
+    const api = await t.app.inject({ url: `/v1/calls/${call.id}`, headers: auth(TOKENS.supervisor) });
+    expect(api.json().legs).toHaveLength(2);
+    for (const leg of api.json().legs) expect(leg).not.toHaveProperty('handles');
+    inbound.answered!.remoteHangup();
+    await expectNothingLeft();
+  });
+
   it("call: the record of a call whose instance is gone (crashed, or this one before a restart) is removed and its end logged once; live owners' calls stay", async () => {
     const { inbound, call: mine } = await anaTalking();
-    const other = (owner: string) => ({ ...mine, id: randomUUID(), owner, createdAt: new Date(Date.now() - 60_000).toISOString() });
+    // Each lost call's phones are still connected: in the room, and one of them still ringing.
+    const legs = (owner: string): CallLeg[] => [
+      { id: randomUUID(), role: 'customer', state: 'joined', startedAt: mine.createdAt, handles: { dialogId: `customer-of-${owner}`, channelId: randomUUID() } },
+      { id: randomUUID(), role: 'agent', personId: 'ana', state: 'ended', startedAt: mine.createdAt, handles: { dialogId: `gone-of-${owner}`, channelId: randomUUID() } },
+      { id: randomUUID(), role: 'agent', personId: 'sam', state: 'joined', startedAt: mine.createdAt, handles: { dialogId: `agent-of-${owner}`, channelId: randomUUID() } },
+      { id: randomUUID(), role: 'expert', personId: 'bo', state: 'ringing', startedAt: mine.createdAt },
+    ];
+    const other = (owner: string) => ({ ...mine, id: randomUUID(), owner, createdAt: new Date(Date.now() - 60_000).toISOString(), legs: legs(owner) });
     const [crashed, restarted, running] = [other('crashed-instance'), other(mine.owner), other('running-instance')];
     // Ours, without a session, but younger than a lease: a late write its own end undoes.
     const young = { ...other(mine.owner), createdAt: new Date().toISOString() };
@@ -148,6 +171,10 @@ describe('call engine (fake telephony, real Redis)', () => {
     const byId = (a: { callId: string }, b: { callId: string }) => a.callId.localeCompare(b.callId);
     expect(ended.sort(byId)).toEqual([crashed, restarted].map((c) => ({ callId: c.id, reason: 'owner_lost', durationMs: expect.any(Number) })).sort(byId));
     expect(ended.every((e) => e.durationMs >= 60_000)).toBe(true);
+    // Their answered legs still up are hung up, once each; the one that left and the one ringing have nothing to end.
+    const hungUp = (call: typeof crashed) => call.legs.flatMap((l) => (l.state === 'joined' ? [{ mediaServer: call.mediaServer, handles: l.handles }] : []));
+    expect(phone.lostHangUps).toHaveLength(4);
+    expect(phone.lostHangUps).toEqual(expect.arrayContaining([...hungUp(crashed), ...hungUp(restarted)]));
     // Its escalation still under way is ended once; the finished one is left as it was.
     expect(await t.services.stores.escalationStore.get(joined.id)).toMatchObject({ state: 'ended', reason: 'call_ended' });
     expect(await t.services.stores.escalationStore.get(failed.id)).toEqual(failed);

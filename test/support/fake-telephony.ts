@@ -1,3 +1,4 @@
+import type { LegHandles } from '../../src/domain/call';
 import type {
   ConnectionState,
   DialFailed,
@@ -18,6 +19,7 @@ let nextId = 1;
 
 export class FakeLeg implements Leg {
   readonly id = `leg-${nextId++}`;
+  readonly dialogId = `dialog-of-${this.id}`;
   readonly mediaServer = 'fs-test';
   room?: string;
   memberId?: string;
@@ -197,6 +199,8 @@ export class FakeTelephony implements Telephony {
   readonly dials: FakeDial[] = [];
   readonly controls: { room: string; memberId: string; control: MemberControl }[] = [];
   readonly plays: { room: string; memberId: string; sound: string }[] = [];
+  /** Legs of other instances' calls hung up here. */
+  readonly lostHangUps: { mediaServer: string; handles: LegHandles }[] = [];
   registrar?: RegistrarHandlers;
   mediaDown = false;
   private inbound?: (call: InboundCall) => void;
@@ -238,6 +242,10 @@ export class FakeTelephony implements Telephony {
     if (!leg) throw new Error(`no member ${memberId} in ${room}`);
     this.controls.push({ room, memberId, control });
     if (control === 'kick') leg.remoteHangup();
+  }
+
+  async hangUpLost(mediaServer: string, handles: LegHandles) {
+    this.lostHangUps.push({ mediaServer, handles });
   }
 
   async playToMember(_server: string, room: string, memberId: string, sound: string) {

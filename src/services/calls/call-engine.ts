@@ -183,8 +183,8 @@ export class CallEngine {
   /**
    * Removes the records of calls whose owner is gone: an instance that crashed
    * (its heartbeat lapsed), or this one before a restart under the same name.
-   * Their phones and rooms went with it, or end on FreeSWITCH's media timeout;
-   * the claims lapse on their own. One instance logs each call's end.
+   * Their phones stay connected to the room: the one instance that removes a
+   * call hangs up its answered legs and logs its end. The claims lapse on their own.
    */
   async sweepLostCalls(): Promise<void> {
     const calls = await this.deps.calls.list();
@@ -199,9 +199,16 @@ export class CallEngine {
           : !alive.has(call.owner);
       if (!lost || !(await this.deps.calls.removeLost(call.id))) continue;
       this.deps.log.warn({ callId: call.id, owner: call.owner }, 'removed a call whose instance is gone');
+      await this.hangUpLegsOf(call);
       await this.deps.afterLostCall?.(call.id);
       await this.deps.events.append('call.ended', { callId: call.id, reason: 'owner_lost', durationMs: Date.now() - Date.parse(call.createdAt) });
     }
+  }
+
+  /** A lost call's answered legs stay up in drachtio and FreeSWITCH, the phones connected to the room: hang them up. */
+  private async hangUpLegsOf(call: Call): Promise<void> {
+    const up = call.legs.flatMap((leg) => (leg.state !== 'ended' && leg.handles ? [leg.handles] : []));
+    await Promise.all(up.map((handles) => this.deps.telephony.hangUpLost(call.mediaServer, handles)));
   }
 
   /** Runs a dispatch pass in the background. */

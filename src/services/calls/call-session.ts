@@ -1,5 +1,8 @@
-import type { Call, CallLeg, LegRole } from '../../domain/call';
+import type { Call, CallLeg, LegHandles, LegRole } from '../../domain/call';
 import type { Leg, OutboundDial } from '../ports/telephony';
+
+/** What the call's record keeps of an answered leg. */
+export const handlesOf = (leg: Leg): LegHandles => ({ dialogId: leg.dialogId, channelId: leg.id });
 
 /** A staff leg and the claim that holds its person while they ring or talk. */
 export interface StaffLeg {
@@ -55,7 +58,7 @@ export class CallSession {
   /** The customer's answered leg; its record goes first, whatever was rung meanwhile. */
   answered(customer: Leg): CallLeg {
     this.customer = customer;
-    const record: CallLeg = { id: customer.id, role: 'customer', state: 'ringing', startedAt: this.call.createdAt };
+    const record: CallLeg = { id: customer.id, role: 'customer', state: 'ringing', startedAt: this.call.createdAt, handles: handlesOf(customer) };
     this.call.legs.unshift(record);
     return record;
   }

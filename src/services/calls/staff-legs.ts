@@ -9,7 +9,7 @@ import type { DirectoryService } from '../directory-service';
 import type { EventFeed } from '../ports/event-feed';
 import type { DialFailed, Leg, Telephony, TransferOutcome } from '../ports/telephony';
 import type { PresenceService } from '../presence-service';
-import type { CallSession, StaffLeg } from './call-session';
+import { type CallSession, handlesOf, type StaffLeg } from './call-session';
 import type { ContactResolver } from './contact-resolver';
 
 export interface StaffLegDeps {
@@ -175,7 +175,10 @@ export class StaffLegs {
     dial.onRinging(request.onRinging);
     const result = await dial.result;
     staff.dial = undefined;
-    if ('answered' in result) staff.leg = result.answered;
+    if ('answered' in result) {
+      staff.leg = result.answered;
+      staff.record.handles = handlesOf(result.answered);
+    }
     return result;
   }
 }

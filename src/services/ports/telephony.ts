@@ -3,6 +3,7 @@
 // implements them; tests use in-memory fakes. Every room lives on one media
 // server; every leg is a media endpoint joined (or to be joined) to a room.
 
+import type { LegHandles } from '../../domain/call';
 import type { FailedLoginBlock } from '../../domain/failed-logins';
 import type { PhoneBinding } from '../../domain/person';
 
@@ -27,6 +28,8 @@ export interface Leg {
   /** The media endpoint's id (FreeSWITCH channel uuid). */
   readonly id: string;
   readonly mediaServer: string;
+  /** The phone's SIP dialog, as the signalling server names it. */
+  readonly dialogId: string;
   /** Joins the room (created on the first join); resolves with the member id. Times out with an error. */
   join(room: string): Promise<{ memberId: string }>;
   /** Hangs up the call and frees the endpoint. Idempotent; never throws. */
@@ -158,6 +161,11 @@ export interface Telephony {
   controlMember(mediaServer: string, room: string, memberId: string, control: MemberControl): Promise<void>;
   /** Starts a sound (a FreeSWITCH file, tone_stream://…) for one member only; resolves once it plays. */
   playToMember(mediaServer: string, room: string, memberId: string, sound: string): Promise<void>;
+  /**
+   * Hangs up a leg that another instance answered and can no longer end (it
+   * stopped): a BYE to the phone and the media channel's hangup. Never throws.
+   */
+  hangUpLost(mediaServer: string, handles: LegHandles): Promise<void>;
   serveRegistrar(handlers: RegistrarHandlers): void;
   signallingState(): ConnectionState;
   mediaServers(): MediaServerStatus[];

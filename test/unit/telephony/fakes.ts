@@ -43,6 +43,7 @@ export class FakeEndpoint extends EventEmitter implements Endpoint {
 }
 
 export class FakeDialog extends EventEmitter implements Dialog {
+  readonly id = 'call-1;from-tag=phone-1';
   readonly sip = { callId: 'call-1' };
   readonly local = { sdp: 'local' };
   readonly remote = { sdp: 'v=0 answer-from-phone' };
