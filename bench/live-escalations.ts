@@ -26,17 +26,15 @@
 // PCMU/20, the default, as desk phones do, or PCMA/30).
 // The service runs as a child process from dist/ (`npm run build` first;
 // bench:live does). Files go to test-output/bench/.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import Redis from 'ioredis';
 import { openSse } from '../test/support/sse-client';
 import { EslClient } from '../test/e2e/support/esl';
-import { E2E_SETTINGS } from '../test/e2e/support/live-service';
-import { liveStackFromEnv, stackSettings, unreachableParts } from '../test/e2e/support/live-stack';
+import { liveStackFromEnv, unreachableParts } from '../test/e2e/support/live-stack';
+import { startServiceProcess } from '../test/e2e/support/service-process';
 import { SippPhone, stopAllPhones } from '../test/e2e/support/sipp-phone';
 import { PHONE_AUDIOS, type PhoneAudio } from '../test/e2e/support/tone-pcap';
 import { cpuSinceMs, endedChildrenCpuMs, hostCpuMs, mainThreadWaitMs, processCpuMs, processesNamedCpuMs } from './cpu-time';
@@ -65,49 +63,18 @@ const OTHERS = [
 const othersCpuMs = () => new Map(OTHERS.map(([name]) => [name, processesNamedCpuMs(name)]));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function freeTcpPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /** The service as its own process, so its RSS is its own. */
-async function startService(stack: ReturnType<typeof liveStackFromEnv>, prefix: string): Promise<{ child: ChildProcess; baseUrl: string }> {
-  const port = await freeTcpPort();
-  const tokens = path.join(OUT, 'tokens.json');
-  fs.writeFileSync(tokens, JSON.stringify([{ token: TOKEN, role: 'admin' }]));
-  const log = fs.openSync(path.join(OUT, 'service.log'), 'w');
-  const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...nodeArgs, path.resolve(__dirname, '../dist/main.js')], {
-    stdio: ['ignore', log, log],
-    env: {
-      ...process.env,
-      ...E2E_SETTINGS,
-      // Calls of this run last a few seconds; nobody should be left ringing.
-      RING_TIMEOUT_SEC: '10',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      LOG_LEVEL: 'warn',
-      AUTH_TOKENS_FILE: tokens,
-      ...stackSettings(stack, prefix),
-      INSTANCE_ID: 'bench',
-    },
+function startService(stack: ReturnType<typeof liveStackFromEnv>, prefix: string) {
+  return startServiceProcess(stack, {
+    prefix,
+    instanceId: 'bench',
+    adminToken: TOKEN,
+    logFile: path.join(OUT, 'service.log'),
+    entry: 'dist',
+    nodeArgs: process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean),
+    // Calls of this run last a few seconds; nobody should be left ringing.
+    settings: { RING_TIMEOUT_SEC: '10', LOG_LEVEL: 'warn' },
   });
-  fs.closeSync(log);
-  const baseUrl = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 150; i += 1) {
-    if (child.exitCode !== null) throw new Error(`the service exited (${child.exitCode}); see ${OUT}/service.log`);
-    const ready = await fetch(`${baseUrl}/readyz`).then((r) => r.ok, () => false);
-    if (ready) return { child, baseUrl };
-    await sleep(100);
-  }
-  child.kill();
-  throw new Error(`the service was not ready in 15 s; see ${OUT}/service.log`);
 }
 
 const peakRssMb = (pid: number) => {

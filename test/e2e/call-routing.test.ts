@@ -1,6 +1,10 @@
+import path from 'node:path';
 import { DeskPhone } from './support/desk-phone';
-import { describeLive, eventually, liveSuite } from './support/live-suite';
 import type { ConferenceMember } from './support/esl';
+import { type CallView, describeLive, eventually, liveSuite, type TestPerson } from './support/live-suite';
+import type { SippPhone } from './support/sipp-phone';
+import { E2E_TOKENS } from './support/live-service';
+import { startServiceProcess } from './support/service-process';
 
 // Customer calls through drachtio-server into a FreeSWITCH room, agents'
 // desk phones registered with the service: the live counterpart of
@@ -38,6 +42,68 @@ describeLive('calls on the live stack', () => {
     expect(live.events().find((e) => e.type === 'call.ended')?.data).toMatchObject({ reason: 'customer_hangup' });
     expect((await live.presenceOf(ana)).state).toMatch(/^(wrap-up|available)$/);
   });
+
+  // Needs the suite's own service (its Redis prefix): not with E2E_BASE_URL.
+  (process.env.E2E_BASE_URL ? it.skip : it)(
+    "call: an instance killed mid-call — the one that finds its call lost sends both phones a BYE and empties the room; the surviving instance's call goes on",
+    async () => {
+      // A second instance on the same Redis, as a process of its own, to kill.
+      const doomedId = `e2e-doomed-${live.tag}`;
+      const doomed = await startServiceProcess(live.stack, {
+        prefix: live.service.redis!.prefix,
+        instanceId: doomedId,
+        adminToken: E2E_TOKENS.admin,
+        logFile: path.join(live.outDir, 'doomed-instance.log'),
+        entry: 'src',
+        // Its heartbeat lapses 3 s after it dies.
+        settings: { CLAIM_LEASE_SEC: '3' },
+      });
+      try {
+        // drachtio takes its apps in turn, skipping (and forgetting) ones that went away: a call
+        // more, each with an agent of its own, until each instance holds one.
+        const placed: { call: CallView; customer: SippPhone; agent: TestPerson; agentPhone: DeskPhone }[] = [];
+        const holds = (mine: boolean) => placed.find((p) => (p.call.owner === doomedId) === mine);
+        for (let i = 0; i < 4 && !(holds(true) && holds(false)); i += 1) {
+          const agent = await live.person(`agent${i}`, ['agent']);
+          const agentPhone = await live.deskPhone(agent);
+          const { phone: customer, number } = await live.customer(60_000);
+          await customer.waitForOutcome(/^answered$/, 5000);
+          placed.push({ call: await live.callOf(number, (c) => c.state === 'connected'), customer, agent, agentPhone });
+        }
+        if (!holds(true) || !holds(false)) throw new Error(`drachtio gave all ${placed.length} calls to one instance`);
+        const lost = placed.filter((p) => p.call.owner === doomedId);
+        const kept = placed.filter((p) => p.call.owner !== doomedId);
+        // Each call's agent is the one registered just before it (the others were busy).
+        for (const p of placed) expect(p.call.legs.find((l) => l.role === 'agent')?.personId).toBe(p.agent.id);
+        const lostMembers: ConferenceMember[] = [];
+        for (const p of lost) lostMembers.push(...(await live.roomHolds(p.call.room, [p.call.customer, p.agent.user])));
+
+        doomed.child.kill('SIGKILL');
+        // Found lost at the suite's instance's next sweep (every 10 s) once the heartbeat lapsed.
+        for (const p of lost) {
+          await p.customer.waitForOutcome(/^remote_bye$/, 20_000);
+          await p.agentPhone.calls.waitForOutcome(/^remote_bye /, 5000);
+          await live.waitForEvent((e) => e.type === 'call.ended' && e.data.callId === p.call.id);
+          expect(live.events().find((e) => e.type === 'call.ended' && e.data.callId === p.call.id)?.data).toMatchObject({ reason: 'owner_lost' });
+        }
+
+        // The surviving instance's calls are untouched: each still has both in its room. Then they end.
+        const keptMembers: ConferenceMember[] = [];
+        for (const p of kept) {
+          keptMembers.push(...(await live.roomHolds(p.call.room, [p.call.customer, p.agent.user])));
+          expect(p.customer.outcomes()).not.toContain('remote_bye');
+          expect((await live.service.call('POST', `/v1/calls/${p.call.id}/hangup`)).status).toBe(202);
+          await p.customer.waitForOutcome(/^remote_bye$/, 5000);
+        }
+        for (const p of kept) await live.expectNothingLeft(p.call.room, keptMembers.map((m) => m.uuid), [p.agent]);
+        // The lost calls' claims lapse with the dead instance's lease.
+        for (const p of lost) await live.expectNothingLeft(p.call.room, lostMembers.map((m) => m.uuid), [p.agent], 15_000);
+      } finally {
+        doomed.child.kill('SIGKILL');
+      }
+    },
+    90_000,
+  );
 
   it('call: a customer whose INVITE carries no SDP (late offer) reaches an agent — our offer in the 200 OK, their answer in the ACK', async () => {
     const ana = await live.person('ana', ['agent']);

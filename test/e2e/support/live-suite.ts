@@ -40,6 +40,8 @@ export interface LegView {
 export interface CallView {
   id: string;
   customer: string;
+  /** The instance holding its dialogs. */
+  owner: string;
   state: 'queued' | 'offering' | 'connected' | 'ended';
   room: string;
   legs: LegView[];
@@ -143,6 +145,7 @@ export function liveSuite() {
     get tag() {
       return tag;
     },
+    stack,
     sipTarget,
 
     /** Creates an agent or expert whose desk phone registers with the service. */
