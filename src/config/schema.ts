@@ -81,6 +81,8 @@ export const settingsSchema = z.object({
     }),
   ).default([]),
   RING_TIMEOUT_SEC: seconds.max(300).default(20),
+  // How often a phone that holds a call is asked (OPTIONS) whether it is still there; 0: never.
+  HELD_PHONE_PROBE_SEC: z.coerce.number().int().min(0).max(3600).default(30),
   QUEUE_MAX_WAIT_SEC: seconds.default(300),
   // A FreeSWITCH sound; the default names a variable of our FreeSWITCH configuration. Empty: no message.
   QUEUE_TIMEOUT_MESSAGE: z.string().regex(/^\S*$/, 'a FreeSWITCH sound without spaces').default('${queue_timeout_message}'),
@@ -133,6 +135,7 @@ export interface Config {
     /** Empty: every number we receive is a service number. */
     serviceNumbers: { number: string; skill?: string }[];
     ringTimeoutSec: number;
+    heldPhoneProbeSec: number;
     queueMaxWaitSec: number;
     /** Played before the hang-up when the wait runs out and there is no overflow. */
     queueTimeoutMessage?: { sound: string; seconds: number };
@@ -205,6 +208,7 @@ export function toConfig(s: Settings): Config {
     calls: {
       serviceNumbers: s.SERVICE_NUMBERS,
       ringTimeoutSec: s.RING_TIMEOUT_SEC,
+      heldPhoneProbeSec: s.HELD_PHONE_PROBE_SEC,
       queueMaxWaitSec: s.QUEUE_MAX_WAIT_SEC,
       queueTimeoutMessage: s.QUEUE_TIMEOUT_MESSAGE ? { sound: s.QUEUE_TIMEOUT_MESSAGE, seconds: s.QUEUE_TIMEOUT_MESSAGE_SEC } : undefined,
       overflowUri: s.QUEUE_OVERFLOW_URI,

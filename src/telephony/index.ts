@@ -57,7 +57,9 @@ export class DrachtioTelephony implements Telephony {
   private readonly options: TelephonyOptions;
 
   constructor(config: Config, log: Logger, options: Partial<TelephonyOptions> = {}) {
-    this.options = { ...DEFAULT_TELEPHONY_OPTIONS, ...options };
+    const given = { ...DEFAULT_TELEPHONY_OPTIONS, ...options };
+    const heldProbe = { ...given.dial.heldProbe, everyMs: config.calls.heldPhoneProbeSec * 1000 };
+    this.options = { ...given, dial: { ...given.dial, heldProbe } };
     if (!config.drachtio) throw new Error('telephony needs DRACHTIO_HOST: drachtio is not configured');
     this.log = log.child({ component: 'telephony' });
     this.sipRealm = config.calls.sipRealm;

@@ -6,6 +6,7 @@ import type { Dialog, Endpoint, SipHeaders, SipRequest, SipResponse } from './dr
 import { modifyEndpoint } from './endpoint-modify';
 import { JoinTimeoutError, LegEndedError, MediaOperationError } from './errors';
 import { setHeldMediaTimeout } from './held-media-timeout';
+import { DEFAULT_HELD_PHONE_PROBE, HeldPhoneProbe, type HeldPhoneProbeTimings } from './held-phone-probe';
 import { offerHolds } from './sdp-hold';
 import { refreshAnswerHeaders } from './session-timer';
 import { userOf } from './sip-uri';
@@ -18,9 +19,11 @@ export interface LegTimings {
   teardownMs: number;
   /** Giving the endpoint a phone's offer or answer (a re-INVITE to FreeSWITCH). */
   modifyMs: number;
+  /** Asking a phone that holds the call whether it is still there. */
+  heldProbe: HeldPhoneProbeTimings;
 }
 
-export const DEFAULT_LEG_TIMINGS: LegTimings = { joinMs: 5000, teardownMs: 3000, modifyMs: 3000 };
+export const DEFAULT_LEG_TIMINGS: LegTimings = { joinMs: 5000, teardownMs: 3000, modifyMs: 3000, heldProbe: DEFAULT_HELD_PHONE_PROBE };
 
 type EndedBy = 'remote' | 'media';
 
@@ -48,6 +51,7 @@ export class SipLeg implements Leg {
   private endpointGone = false;
   private teardown?: Promise<void>;
   private joining = false;
+  private readonly heldProbe: HeldPhoneProbe;
 
   constructor(
     private readonly endpoint: Endpoint,
@@ -60,6 +64,7 @@ export class SipLeg implements Leg {
     this.id = endpoint.uuid;
     this.dialogId = dialog.id;
     this.phoneSdp = dialog.remote.sdp;
+    this.heldProbe = new HeldPhoneProbe(dialog, timings.heldProbe, (why) => this.ended('media', why), log.child({ legId: this.id }));
     dialog.on('destroy', (_req, reason) => {
       this.dialogGone = true;
       this.ended('remote', reason);
@@ -249,6 +254,8 @@ export class SipLeg implements Leg {
   private holdChanged(held: boolean): void {
     if (held === this.phoneHolds || this.endedBy) return;
     this.phoneHolds = held;
+    if (held) this.heldProbe.start();
+    else this.heldProbe.stop();
     for (const listener of this.holdListeners) this.notify(listener, held);
   }
 
@@ -277,6 +284,7 @@ export class SipLeg implements Leg {
   }
 
   private async releaseBoth(): Promise<void> {
+    this.heldProbe.stop();
     for (const stop of this.endWaiters) stop();
     const log = this.log.child({ legId: this.id });
     const steps: Promise<void>[] = [];

@@ -323,11 +323,33 @@ describeLive('calls on the live stack', () => {
     const call = await live.callOf(number, (c) => c.state === 'connected');
     const members = await live.roomHolds(call.room, [number, ana.user]);
     expect(anaPhone.calls.outcomes().filter((o) => o.startsWith('remote_bye'))).toEqual([]);
+    // Asked meanwhile whether it is still there (every HELD_PHONE_PROBE_SEC, 5 s here), it said yes.
+    expect(anaPhone.calls.outcomes()).toContainEqual(expect.stringMatching(/^options_answered /));
 
     await customer.waitForOutcome(/^local_bye$/, 20_000);
     await anaPhone.calls.waitForOutcome(/^remote_bye /, 5000);
     await live.expectNothingLeft(call.room, members.map((m) => m.uuid), [ana]);
   });
+
+  it('call: an agent whose desk phone dies while it holds the call leaves the call: the phone no longer answers our OPTIONS', async () => {
+    const ana = await live.person('ana', ['agent']);
+    const anaPhone = await live.deskPhone(ana, 'phone-hold-quiet', { audio: 'PCMA/30' });
+    const { phone: customer, number } = await live.customer(600_000);
+    await customer.waitForOutcome(/^answered$/, 5000);
+    await anaPhone.calls.waitForOutcome(/^hold_answered 200 /, 15_000);
+    const call = await live.callOf(number, (c) => c.state === 'connected');
+    const members = await live.roomHolds(call.room, [number, ana.user]);
+
+    // Held, it sends no RTP: FreeSWITCH's media timeout would wait an hour. Asked every 5 s, it is found gone.
+    await anaPhone.calls.stop();
+    await live.waitForEvent((e) => e.type === 'call.agent_left' && e.data.callId === call.id, 30_000);
+    await live.roomHolds(call.room, [number]);
+
+    await customer.stop();
+    const mediaTimeoutMs = Number(process.env.E2E_MEDIA_TIMEOUT_MS ?? 60_000);
+    await live.waitForEvent((e) => e.type === 'call.ended' && e.data.callId === call.id, mediaTimeoutMs + 10_000);
+    await live.expectNothingLeft(call.room, members.map((m) => m.uuid), [ana]);
+  }, 120_000);
 
   it("call: an agent whose desk phone dies without a BYE leaves the call after FreeSWITCH's media timeout", async () => {
     const mediaTimeoutMs = Number(process.env.E2E_MEDIA_TIMEOUT_MS ?? 60_000);

@@ -37,6 +37,14 @@ describe('config', () => {
     }
   });
 
+  it('reads how often a held phone is asked whether it is there: 30 s unless set, 0 for never, whole seconds up to an hour', () => {
+    expect(loadConfig({ AUTH_TOKENS_FILE: 't' }).calls.heldPhoneProbeSec).toBe(30);
+    expect(loadConfig({ AUTH_TOKENS_FILE: 't', HELD_PHONE_PROBE_SEC: '0' }).calls.heldPhoneProbeSec).toBe(0);
+    for (const wrong of ['-1', '2.5', '3601', 'often']) {
+      expect(() => loadConfig({ AUTH_TOKENS_FILE: 't', HELD_PHONE_PROBE_SEC: wrong })).toThrow(/HELD_PHONE_PROBE_SEC/);
+    }
+  });
+
   it('leaves telephony unconfigured without DRACHTIO_HOST', () => {
     expect(loadConfig({ AUTH_TOKENS_FILE: 't', DRACHTIO_HOST: '' }).drachtio).toBeUndefined();
   });

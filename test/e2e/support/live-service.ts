@@ -22,6 +22,8 @@ export const E2E_SETTINGS = {
   CLAIM_LEASE_SEC: '30',
   MAX_MISSED_OFFERS: '3',
   QUEUE_MAX_WAIT_SEC: '120',
+  // A phone that holds is asked every 5 s whether it is there (phone-hold-quiet answers; phone-buttons holds for less).
+  HELD_PHONE_PROBE_SEC: '5',
   // The expert's Call-Info is then a page a desk phone opens without a token.
   CASE_LINK_SECRET: 'e2e-case-links-are-signed-with-this',
   // The phones play the carrier's trunk too: their P-Asserted-Identity is believed.

@@ -17,6 +17,9 @@ import type { MediaChannels, OpenedEndpoint } from '../../../src/telephony/media
 
 export const silentLog = pino({ level: 'silent' });
 
+/** Leg timings' probe of a held phone, off: tests that hold turn it on themselves. */
+export const PROBE_OFF = { everyMs: 0, answerMs: 0 };
+
 export function deferred<T>() {
   let resolve!: (value: T) => void;
   let reject!: (err: unknown) => void;

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Dialog, SipRequest, SipResponse } from '../../../src/telephony/drachtio-api';
 import { CallNotPendingError, MediaUnavailableError } from '../../../src/telephony/errors';
 import { SipInboundCall } from '../../../src/telephony/inbound-call';
-import { deferred, FakeDialog, FakeMedia, flush, silentLog } from './fakes';
+import { deferred, FakeDialog, FakeMedia, flush, PROBE_OFF, silentLog } from './fakes';
 
 class FakeInviteRequest extends EventEmitter {
   readonly method = 'INVITE';
@@ -36,7 +36,7 @@ function setup(prepare?: (media: FakeMedia) => void) {
     () => media,
     srf,
     silentLog,
-    { joinMs: 30, teardownMs: 30, modifyMs: 30 },
+    { joinMs: 30, teardownMs: 30, modifyMs: 30, heldProbe: PROBE_OFF },
     30,
   );
   return { req, res, media, uas, srf, call };

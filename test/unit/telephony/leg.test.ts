@@ -1,13 +1,13 @@
 import { JoinTimeoutError, LegEndedError } from '../../../src/telephony/errors';
 import { HELD_MEDIA_TIMEOUT_MS } from '../../../src/telephony/held-media-timeout';
 import { SipLeg } from '../../../src/telephony/leg';
-import { deferred, FakeDialog, FakeEndpoint, flush, silentLog } from './fakes';
+import { deferred, FakeDialog, FakeEndpoint, flush, PROBE_OFF, silentLog } from './fakes';
 
-function setup() {
+function setup(heldProbe = PROBE_OFF) {
   const endpoint = new FakeEndpoint();
   const dialog = new FakeDialog();
   const release = jest.fn();
-  const leg = new SipLeg(endpoint, dialog, 'fs-1:8021', release, silentLog, { joinMs: 30, teardownMs: 30, modifyMs: 30 });
+  const leg = new SipLeg(endpoint, dialog, 'fs-1:8021', release, silentLog, { joinMs: 30, teardownMs: 30, modifyMs: 30, heldProbe });
   return { endpoint, dialog, release, leg };
 }
 
@@ -167,6 +167,30 @@ describe('SipLeg', () => {
       dialog.remoteReinvite('v=0\r\nm=audio 4002 RTP/AVP 0\r\na=sendrecv');
       await flush();
       expect(held.mock.calls).toEqual([[true], [false]]);
+    });
+
+    it('a phone that holds is asked whether it is there (OPTIONS); one gone ends the leg as a media loss and is torn down; a resumed one is not asked', async () => {
+      const { endpoint, dialog, leg, release } = setup({ everyMs: 5, answerMs: 50 });
+      const ended = jest.fn();
+      leg.onEnded(ended);
+      dialog.request.mockResolvedValue({ status: 200 });
+      dialog.remoteReinvite('v=0\r\nm=audio 4000 RTP/AVP 0\r\na=sendonly');
+      for (let i = 0; i < 100 && dialog.request.mock.calls.length < 2; i += 1) await new Promise((r) => setTimeout(r, 5));
+      expect(dialog.request).toHaveBeenCalledWith({ method: 'OPTIONS' });
+      dialog.remoteReinvite('v=0\r\nm=audio 4002 RTP/AVP 0\r\na=sendrecv');
+      await flush();
+      const asked = dialog.request.mock.calls.length;
+      await new Promise((r) => setTimeout(r, 30));
+      expect(dialog.request.mock.calls.length).toBeLessThanOrEqual(asked + 1);
+
+      dialog.request.mockResolvedValue({ status: 408 });
+      dialog.remoteReinvite('v=0\r\nm=audio 4000 RTP/AVP 0\r\na=sendonly');
+      for (let i = 0; i < 100 && ended.mock.calls.length === 0; i += 1) await new Promise((r) => setTimeout(r, 5));
+      expect(ended).toHaveBeenCalledWith('media');
+      await flush();
+      expect(dialog.destroy).toHaveBeenCalled();
+      expect(endpoint.destroy).toHaveBeenCalled();
+      expect(release).toHaveBeenCalled();
     });
 
     it('a hold FreeSWITCH refuses is not told: the media stays as it was', async () => {

@@ -1,8 +1,8 @@
 import { endpointFromHeader } from '../../../src/telephony/endpoint-name';
 import { type BranchRequest, SipOutboundDial, type DialTimings } from '../../../src/telephony/outbound-dial';
-import { deferred, FakeMedia, FakeUac, flush, silentLog } from './fakes';
+import { deferred, FakeMedia, FakeUac, flush, PROBE_OFF, silentLog } from './fakes';
 
-const timings: DialTimings = { joinMs: 50, teardownMs: 50, cancelGraceMs: 40, modifyMs: 50 };
+const timings: DialTimings = { joinMs: 50, teardownMs: 50, cancelGraceMs: 40, modifyMs: 50, heldProbe: PROBE_OFF };
 
 function setup(overrides: Partial<BranchRequest> = {}, prepare?: (media: FakeMedia) => void) {
   const media = new FakeMedia();
