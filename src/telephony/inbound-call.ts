@@ -96,7 +96,11 @@ export class SipInboundCall implements InboundCall {
     }
     if (!offer) await this.takeAnswer(dialog, opened);
     this.phase = 'answered';
-    const leg = new SipLeg(opened.endpoint, dialog, media.name, opened.release, this.log, this.timings);
+    // A customer who holds is not asked whether they are there (held-phone-probe.ts): their
+    // carrier's border answers an OPTIONS in the dialog for them, and not every one answers it
+    // well. One gone while holding leaves the agent in the room, who can end the call.
+    const timings = { ...this.timings, heldProbe: { ...this.timings.heldProbe, everyMs: 0 } };
+    const leg = new SipLeg(opened.endpoint, dialog, media.name, opened.release, this.log, timings);
     this.log.info({ legId: leg.id, mediaServer: media.name }, 'inbound call answered');
     return leg;
   }

@@ -21,7 +21,7 @@ class FakeInviteRequest extends EventEmitter {
   }
 }
 
-function setup(prepare?: (media: FakeMedia) => void) {
+function setup(prepare?: (media: FakeMedia) => void, heldProbe = PROBE_OFF) {
   const req = new FakeInviteRequest();
   const res = { send: jest.fn(), status: 0, reason: '', finalResponseSent: false };
   const media = new FakeMedia();
@@ -36,7 +36,7 @@ function setup(prepare?: (media: FakeMedia) => void) {
     () => media,
     srf,
     silentLog,
-    { joinMs: 30, teardownMs: 30, modifyMs: 30, heldProbe: PROBE_OFF },
+    { joinMs: 30, teardownMs: 30, modifyMs: 30, heldProbe },
     30,
   );
   return { req, res, media, uas, srf, call };
@@ -193,6 +193,21 @@ describe('SipInboundCall', () => {
     uas.reject(new Error('Response#send: final response already sent'));
     await expect(answering).rejects.toBeInstanceOf(CallNotPendingError);
     expect(media.endpoints[0]?.destroy).toHaveBeenCalled();
+  });
+
+  it("a customer who holds is not asked whether they are there (their carrier answers OPTIONS for them), whatever the legs' probe", async () => {
+    const { uas, call } = setup(undefined, { everyMs: 5, answerMs: 50 });
+    const answering = call.answer();
+    const dialog = new FakeDialog();
+    uas.resolve(dialog);
+    const leg = await answering;
+    const held = jest.fn();
+    leg.onPhoneHold(held);
+    dialog.remoteReinvite('v=0\r\nm=audio 4000 RTP/AVP 0\r\na=sendonly');
+    await flush();
+    expect(held).toHaveBeenCalledWith(true);
+    await new Promise((r) => setTimeout(r, 40));
+    expect(dialog.request).not.toHaveBeenCalled();
   });
 
   it('lets the caller be rejected after a failed answer when no media server is up', async () => {
