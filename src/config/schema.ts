@@ -81,7 +81,7 @@ export const settingsSchema = z.object({
     }),
   ).default([]),
   RING_TIMEOUT_SEC: seconds.max(300).default(20),
-  // How often a staff phone that holds a call is asked (OPTIONS) whether it is still there; 0: never.
+  // How often a desk phone (one that registers with us) that holds a call is asked (OPTIONS) whether it is still there; 0: never.
   HELD_PHONE_PROBE_SEC: z.coerce.number().int().min(0).max(3600).default(30),
   QUEUE_MAX_WAIT_SEC: seconds.default(300),
   // A FreeSWITCH sound; the default names a variable of our FreeSWITCH configuration. Empty: no message.

@@ -5,7 +5,7 @@ import { DeadlineError, withDeadline } from './deadline';
 import { modifyEndpoint } from './endpoint-modify';
 import { endpointFrom } from './endpoint-name';
 import { CallNotPendingError, errorText, MediaOperationError } from './errors';
-import { DEFAULT_LEG_TIMINGS, type LegTimings, SipLeg } from './leg';
+import { DEFAULT_LEG_TIMINGS, type LegTimings, SipLeg, withoutHeldProbe } from './leg';
 import { refuseMediaChangesUntilLeg } from './media-change-guard';
 import type { MediaChannels, OpenedEndpoint } from './media-servers';
 import { answerTimerHeaders } from './session-timer';
@@ -99,8 +99,7 @@ export class SipInboundCall implements InboundCall {
     // A customer who holds is not asked whether they are there (held-phone-probe.ts): their
     // carrier's border answers an OPTIONS in the dialog for them, and not every one answers it
     // well. One gone while holding leaves the agent in the room, who can end the call.
-    const timings = { ...this.timings, heldProbe: { ...this.timings.heldProbe, everyMs: 0 } };
-    const leg = new SipLeg(opened.endpoint, dialog, media.name, opened.release, this.log, timings);
+    const leg = new SipLeg(opened.endpoint, dialog, media.name, opened.release, this.log, withoutHeldProbe(this.timings));
     this.log.info({ legId: leg.id, mediaServer: media.name }, 'inbound call answered');
     return leg;
   }

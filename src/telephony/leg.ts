@@ -25,6 +25,9 @@ export interface LegTimings {
 
 export const DEFAULT_LEG_TIMINGS: LegTimings = { joinMs: 5000, teardownMs: 3000, modifyMs: 3000, heldProbe: DEFAULT_HELD_PHONE_PROBE };
 
+/** The timings of a leg whose phone is never asked whether it is there. */
+export const withoutHeldProbe = (timings: LegTimings): LegTimings => ({ ...timings, heldProbe: { ...timings.heldProbe, everyMs: 0 } });
+
 type EndedBy = 'remote' | 'media';
 
 /** The last NOTIFY of a transfer ends the phone's subscription to it (RFC 3515). */

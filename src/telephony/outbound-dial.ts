@@ -5,7 +5,7 @@ import { modifyEndpoint } from './endpoint-modify';
 import { endpointFrom, endpointFromHeader } from './endpoint-name';
 import { errorText } from './errors';
 import type { BranchUri } from './forked-dial';
-import { DEFAULT_LEG_TIMINGS, type LegTimings, SipLeg } from './leg';
+import { DEFAULT_LEG_TIMINGS, type LegTimings, SipLeg, withoutHeldProbe } from './leg';
 import { refuseMediaChangesUntilLeg } from './media-change-guard';
 import type { MediaChannels, OpenedEndpoint } from './media-servers';
 import { dialFailureOf, type LocalCancel } from './sip-failure';
@@ -103,8 +103,9 @@ export class SipOutboundDial implements OutboundDial {
     // The endpoint is made while the URI is still being looked up.
     const opening = this.media.openEndpoint({ headers: { From: memberFromHeader(this.request) } });
     let uri: string | undefined;
+    let registeredPhone = false;
     try {
-      uri = await this.request.uri;
+      [uri, registeredPhone] = await Promise.all([this.request.uri, this.request.registeredPhones ?? false]);
     } catch (err) {
       this.log.warn({ err: errorText(err) }, 'looking up where to dial failed');
     }
@@ -168,7 +169,8 @@ export class SipOutboundDial implements OutboundDial {
     }
 
     stopRefusing();
-    this.leg = new SipLeg(opened.endpoint, dialog, this.media.name, opened.release, this.log, this.timings);
+    const timings = registeredPhone ? this.timings : withoutHeldProbe(this.timings);
+    this.leg = new SipLeg(opened.endpoint, dialog, this.media.name, opened.release, this.log, timings);
     this.log.info({ legId: this.leg.id }, 'outbound leg answered');
     this.settle({ answered: this.leg });
   }

@@ -88,6 +88,8 @@ describe('call engine (fake telephony, real Redis)', () => {
       return found;
     });
     expect(lookUp).not.toHaveBeenCalled();
+    // A phone that registers with us: asked, when it holds, whether it is still there.
+    expect(await dial.request.registeredPhones).toBe(true);
     dial.fail('busy');
     await eventually(() => expect(inbound.answered).toBeDefined());
     inbound.answered!.remoteHangup();
@@ -195,6 +197,8 @@ describe('call engine (fake telephony, real Redis)', () => {
     const dial = await dialTo('ana');
     // The claim brought ana's profile: the hunt read nobody back.
     expect(lookUp).not.toHaveBeenCalled();
+    // A SIP URI elsewhere: not a phone of ours, never asked whether it is there.
+    expect(await dial.request.registeredPhones).toBe(false);
     expect(dial.request.headers).toMatchObject({ 'X-Customer': '+43111', 'X-Service-Number': '100' });
     const call = await liveCall();
     expect(dial.request.headers['X-Call-Id']).toBe(call.id);

@@ -12,6 +12,12 @@ export class ContactResolver {
     private readonly pstnGateway?: string,
   ) {}
 
+  /** Whether the person is rung on phones that register with us (their desk user), not a URI or number elsewhere. */
+  ringsRegisteredPhones(person: Person): boolean {
+    const contact = preferredContact(person);
+    return contact !== undefined && 'user' in contact;
+  }
+
   /** `deskPhone`: the desk user's registration when a claim just read it; else it is looked up. None: nowhere to ring. */
   async urisFor(person: Person, deskPhone?: DeskRegistration): Promise<string[]> {
     const contact = preferredContact(person);

@@ -164,6 +164,7 @@ export class StaffLegs {
     const uris = person.then((p) => this.deps.contacts.urisFor(p, deskPhone)).catch((): string[] => []);
     const dial = this.deps.telephony.dial({
       uri: uris,
+      registeredPhones: person.then((p) => this.deps.contacts.ringsRegisteredPhones(p)).catch(() => false),
       memberName: request.personId,
       mediaServer: session.call.mediaServer,
       headers: request.headers,

@@ -78,6 +78,12 @@ export interface DialRequest {
    * and none fails the dial as 'unavailable'.
    */
   uri: string | Promise<readonly string[]>;
+  /**
+   * The URIs are phones that register with us (a desk user's). Only these are
+   * asked, while they hold the call, whether they are still there: what
+   * answers for a phone elsewhere (a gateway, another PBX) may not answer well.
+   */
+  registeredPhones?: Promise<boolean>;
   /** How the room lists the member (its caller id); the URI's user when not given. */
   memberName?: string;
   /** The media server the room lives on: the new endpoint must be there too. */

@@ -4,7 +4,7 @@ import { deferred, FakeMedia, FakeUac, flush, PROBE_OFF, silentLog } from './fak
 
 const timings: DialTimings = { joinMs: 50, teardownMs: 50, cancelGraceMs: 40, modifyMs: 50, heldProbe: PROBE_OFF };
 
-function setup(overrides: Partial<BranchRequest> = {}, prepare?: (media: FakeMedia) => void) {
+function setup(overrides: Partial<BranchRequest> = {}, prepare?: (media: FakeMedia) => void, dialTimings = timings) {
   const media = new FakeMedia();
   prepare?.(media);
   const uac = new FakeUac();
@@ -16,7 +16,7 @@ function setup(overrides: Partial<BranchRequest> = {}, prepare?: (media: FakeMed
     ringTimeoutSec: 5,
     ...overrides,
   };
-  const dial = new SipOutboundDial(request, media, uac, silentLog, timings);
+  const dial = new SipOutboundDial(request, media, uac, silentLog, dialTimings);
   return { media, uac, dial, request };
 }
 
@@ -47,6 +47,22 @@ describe('SipOutboundDial', () => {
     const result = await dial.result;
     expect('answered' in result && result.answered.id).toBe(media.endpoints[0]?.uuid);
     expect(media.endpoints[0]?.dialog.modify).toHaveBeenCalledWith('v=0 answer-from-phone');
+  });
+
+  it('a phone that holds is asked whether it is there only when it registers with us (a desk user), not one elsewhere (a gateway, another PBX)', async () => {
+    const probing: DialTimings = { ...timings, heldProbe: { everyMs: 5, answerMs: 50 } };
+    const asked: Record<string, boolean> = {};
+    for (const registered of [true, false, undefined]) {
+      const { uac, dial } = setup({ registeredPhones: registered === undefined ? undefined : Promise.resolve(registered) }, undefined, probing);
+      await flush();
+      const dialog = uac.answer();
+      await dial.result;
+      dialog.remoteReinvite('v=0\r\nm=audio 4000 RTP/AVP 0\r\na=sendonly');
+      await flush();
+      await new Promise((r) => setTimeout(r, 40));
+      asked[String(registered)] = dialog.request.mock.calls.length > 0;
+    }
+    expect(asked).toEqual({ true: true, false: false, undefined: false });
   });
 
   describe('with the URI still being looked up', () => {
