@@ -36,6 +36,8 @@ export interface CallLeg {
   endedAt?: string;
   /** Once answered. */
   handles?: LegHandles;
+  /** While its phones ring: the signalling server's ids of the INVITEs, so that another instance can cancel them if ours stops. */
+  invites?: string[];
 }
 
 export interface Call {

@@ -48,6 +48,8 @@ export interface SipRequest extends SipMessage {
   readonly uri: string;
   /** Set by srf when a CANCEL for this INVITE arrived. */
   canceled?: boolean;
+  /** drachtio-server's id of the transaction (of a request we sent: once it is sent). */
+  readonly stackTxnId?: string;
   /** Where the request came from, as drachtio-server saw it. */
   readonly source_address: string;
   readonly source_port: number;
@@ -144,13 +146,15 @@ export interface Srf {
   /** Mutates `opts` (uri, From, Contact): pass a fresh object each time. */
   createUAC(uri: string, opts: UacOptions, progress: UacProgress): Promise<Dialog>;
   /**
-   * Sends a request inside a dialog drachtio-server holds, by its id, also one
+   * Sends a request inside a dialog drachtio-server holds, by its id, or a
+   * CANCEL of an INVITE it is still sending, by its transaction id: also ones
    * another app set up. A Request-URI containing "placeholder" has drachtio use
    * the dialog's remote target (srf's own in-dialog requests pass
-   * 'sip:placeholder'). Resolves once drachtio has sent it, not on the
-   * response; rejects when drachtio has no such dialog.
+   * 'sip:placeholder'); a CANCEL goes where its INVITE went. Resolves once
+   * drachtio has sent it, not on the response; rejects when drachtio has no
+   * such dialog or transaction.
    */
-  request(opts: { uri: string; method: string; stackDialogId: string; headers?: SipHeaders }): Promise<unknown>;
+  request(opts: { uri: string; method: string; stackDialogId: string; headers?: SipHeaders } | { uri: string; method: 'CANCEL'; stackTxnId: string }): Promise<unknown>;
 }
 
 /** A final non-2xx response as createUAC rejects with it (drachtio-srf's SipError, not exported in its types). */

@@ -48,6 +48,10 @@ export class ForkedDial implements OutboundDial {
     else this.ringingListeners.push(listener);
   }
 
+  pendingInvites(): string[] {
+    return this.branches.flatMap((branch) => branch.pendingInvites());
+  }
+
   cancel(): void {
     if (this.winner) {
       this.winner.cancel();

@@ -22,7 +22,7 @@ import { mediaHealth } from './health';
 import { SipInboundCall } from './inbound-call';
 import { DEFAULT_MEDIA_TIMINGS, type MediaChannels, MediaServerPool, type MediaServerTimings } from './media-servers';
 import { controlMember, DEFAULT_HOLD_MUSIC, playToMember } from './member-control';
-import { hangUpLostLeg } from './lost-leg';
+import { cancelLostInvite, hangUpLostLeg } from './lost-leg';
 import { DEFAULT_DIAL_TIMINGS, type DialTimings, failedDial, SipOutboundDial } from './outbound-dial';
 import { answerOptions } from './options-ping';
 import { bindingsQuery, defaultExpires, registrarHandler } from './registrar';
@@ -109,6 +109,10 @@ export class DrachtioTelephony implements Telephony {
       // No longer configured: the phone still gets its BYE.
     }
     await hangUpLostLeg(this.srf, media, handles, this.options.dial.teardownMs, this.log);
+  }
+
+  async cancelLost(inviteIds: readonly string[]): Promise<void> {
+    await Promise.all(inviteIds.map((id) => cancelLostInvite(this.srf, id, this.options.dial.teardownMs, this.log)));
   }
 
   serveRegistrar(handlers: RegistrarHandlers): void {

@@ -12,7 +12,8 @@ import type { MediaChannels } from './media-servers';
 // BYE the phone; the channel it kills over its own event socket, and
 // FreeSWITCH's BYE for it then ends that dialog in drachtio too (no app owns it).
 
-// drachtio sends a request to this URI to the dialog's remote target instead.
+// drachtio sends a request to this URI to the dialog's remote target instead (a
+// CANCEL goes where its INVITE went, whatever its URI).
 const IN_DIALOG = 'sip:placeholder';
 
 // The channel id goes into an API command line.
@@ -47,4 +48,14 @@ export async function hangUpLostLeg(
     }
   };
   await Promise.all([bye(), kill()]);
+}
+
+/** Stops a phone ringing for a lost call: a CANCEL of its INVITE, which drachtio still sends. */
+export async function cancelLostInvite(srf: Pick<Srf, 'request'>, inviteId: string, timeoutMs: number, log: Logger): Promise<void> {
+  try {
+    await withDeadline(srf.request({ uri: IN_DIALOG, method: 'CANCEL', stackTxnId: inviteId }), timeoutMs, () => new DeadlineError('CANCEL', timeoutMs));
+  } catch (err) {
+    // Answered, refused or timed out meanwhile.
+    log.info({ inviteId, err: errorText(err) }, 'no CANCEL sent for the lost leg');
+  }
 }

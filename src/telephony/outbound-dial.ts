@@ -32,6 +32,7 @@ export function failedDial(failure: DialFailed): OutboundDial {
   return {
     result: Promise.resolve({ failed: failure }),
     onRinging: () => undefined,
+    pendingInvites: () => [],
     cancel: () => undefined,
   };
 }
@@ -173,6 +174,11 @@ export class SipOutboundDial implements OutboundDial {
     this.leg = new SipLeg(opened.endpoint, dialog, this.media.name, opened.release, this.log, timings);
     this.log.info({ legId: this.leg.id }, 'outbound leg answered');
     this.settle({ answered: this.leg });
+  }
+
+  pendingInvites(): string[] {
+    const id = this.invite?.stackTxnId;
+    return id && !this.answering && !this.settled ? [id] : [];
   }
 
   private provisional(res: SipResponse): void {

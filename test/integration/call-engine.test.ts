@@ -128,14 +128,32 @@ describe('call engine (fake telephony, real Redis)', () => {
     await expectNothingLeft();
   });
 
+  it("call: while an agent's phone rings, the call's record names its INVITE (for another instance to cancel); once answered, it no longer does", async () => {
+    await start();
+    await available(agent('ana'));
+    const inbound = phone.call('+43111', '100');
+    const dial = await dialTo('ana');
+    dial.ring();
+    const callId = (await liveCall()).id;
+    const agentLeg = async () => (await t.services.calls.get(callId))?.legs.find((l) => l.role === 'agent');
+    await eventually(async () => expect((await agentLeg())?.invites).toEqual(['invite-to-sip:ana@desk.example.com']));
+    dial.answer();
+    await eventually(async () => expect(await agentLeg()).toMatchObject({ state: 'joined', handles: expect.any(Object) }));
+    expect((await agentLeg())?.invites).toBeUndefined();
+    inbound.answered!.remoteHangup();
+    await expectNothingLeft();
+  });
+
   it("call: the record of a call whose instance is gone (crashed, or this one before a restart) is removed and its end logged once; live owners' calls stay", async () => {
     const { inbound, call: mine } = await anaTalking();
     // Each lost call's phones are still connected: in the room, and one of them still ringing.
     const legs = (owner: string): CallLeg[] => [
       { id: randomUUID(), role: 'customer', state: 'joined', startedAt: mine.createdAt, handles: { dialogId: `customer-of-${owner}`, channelId: randomUUID() } },
       { id: randomUUID(), role: 'agent', personId: 'ana', state: 'ended', startedAt: mine.createdAt, handles: { dialogId: `gone-of-${owner}`, channelId: randomUUID() } },
-      { id: randomUUID(), role: 'agent', personId: 'sam', state: 'joined', startedAt: mine.createdAt, handles: { dialogId: `agent-of-${owner}`, channelId: randomUUID() } },
-      { id: randomUUID(), role: 'expert', personId: 'bo', state: 'ringing', startedAt: mine.createdAt },
+      // Answered just after it rang: its record had not dropped the INVITE yet.
+      { id: randomUUID(), role: 'agent', personId: 'sam', state: 'joined', startedAt: mine.createdAt, handles: { dialogId: `agent-of-${owner}`, channelId: randomUUID() }, invites: [`answered-of-${owner}`] },
+      { id: randomUUID(), role: 'expert', personId: 'bo', state: 'ringing', startedAt: mine.createdAt, invites: [`desk-of-${owner}`, `softphone-of-${owner}`] },
+      { id: randomUUID(), role: 'expert', personId: 'cy', state: 'ringing', startedAt: mine.createdAt },
     ];
     const other = (owner: string) => ({ ...mine, id: randomUUID(), owner, createdAt: new Date(Date.now() - 60_000).toISOString(), legs: legs(owner) });
     const [crashed, restarted, running] = [other('crashed-instance'), other(mine.owner), other('running-instance')];
@@ -173,10 +191,14 @@ describe('call engine (fake telephony, real Redis)', () => {
     const byId = (a: { callId: string }, b: { callId: string }) => a.callId.localeCompare(b.callId);
     expect(ended.sort(byId)).toEqual([crashed, restarted].map((c) => ({ callId: c.id, reason: 'owner_lost', durationMs: expect.any(Number) })).sort(byId));
     expect(ended.every((e) => e.durationMs >= 60_000)).toBe(true);
-    // Their answered legs still up are hung up, once each; the one that left and the one ringing have nothing to end.
+    // Their answered legs still up are hung up, once each; the one that left has nothing to end.
     const hungUp = (call: typeof crashed) => call.legs.flatMap((l) => (l.state === 'joined' ? [{ mediaServer: call.mediaServer, handles: l.handles }] : []));
     expect(phone.lostHangUps).toHaveLength(4);
     expect(phone.lostHangUps).toEqual(expect.arrayContaining([...hungUp(crashed), ...hungUp(restarted)]));
+    // The phones still ringing are cancelled, once each (not the answered leg's stale INVITE).
+    expect([...phone.lostInvitesCancelled].sort()).toEqual(
+      ['desk-of-crashed-instance', 'softphone-of-crashed-instance', `desk-of-${mine.owner}`, `softphone-of-${mine.owner}`].sort(),
+    );
     // Its escalation still under way is ended once; the finished one is left as it was.
     expect(await t.services.stores.escalationStore.get(joined.id)).toMatchObject({ state: 'ended', reason: 'call_ended' });
     expect(await t.services.stores.escalationStore.get(failed.id)).toEqual(failed);

@@ -157,6 +157,11 @@ export class FakeDial implements OutboundDial {
     this.ringingListener = listener;
   }
 
+  /** One INVITE per phone rung, while nobody has answered. */
+  pendingInvites() {
+    return this.settled ? [] : this.uris.map((uri) => `invite-to-${uri}`);
+  }
+
   ring() {
     this.ringingListener?.();
   }
@@ -199,8 +204,9 @@ export class FakeTelephony implements Telephony {
   readonly dials: FakeDial[] = [];
   readonly controls: { room: string; memberId: string; control: MemberControl }[] = [];
   readonly plays: { room: string; memberId: string; sound: string }[] = [];
-  /** Legs of other instances' calls hung up here. */
+  /** Legs of other instances' calls hung up here, and their INVITEs cancelled. */
   readonly lostHangUps: { mediaServer: string; handles: LegHandles }[] = [];
+  readonly lostInvitesCancelled: string[] = [];
   registrar?: RegistrarHandlers;
   mediaDown = false;
   private inbound?: (call: InboundCall) => void;
@@ -246,6 +252,10 @@ export class FakeTelephony implements Telephony {
 
   async hangUpLost(mediaServer: string, handles: LegHandles) {
     this.lostHangUps.push({ mediaServer, handles });
+  }
+
+  async cancelLost(inviteIds: readonly string[]) {
+    this.lostInvitesCancelled.push(...inviteIds);
   }
 
   async playToMember(_server: string, room: string, memberId: string, sound: string) {

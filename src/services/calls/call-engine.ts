@@ -39,7 +39,12 @@ export class CallEngine {
     private readonly settings: CallSettings,
   ) {
     this.background = new BackgroundWork(deps.log);
-    this.legs = new StaffLegs(deps, this.background, (session, staff) => this.staffLeft(session, staff));
+    this.legs = new StaffLegs(
+      deps,
+      this.background,
+      (session, staff) => this.staffLeft(session, staff),
+      (session) => this.saveCall(session),
+    );
   }
 
   start(): void {
@@ -184,7 +189,8 @@ export class CallEngine {
    * Removes the records of calls whose owner is gone: an instance that crashed
    * (its heartbeat lapsed), or this one before a restart under the same name.
    * Their phones stay connected to the room: the one instance that removes a
-   * call hangs up its answered legs and logs its end. The claims lapse on their own.
+   * call hangs up its answered legs, cancels its ringing ones and logs its end.
+   * The claims lapse on their own.
    */
   async sweepLostCalls(): Promise<void> {
     const calls = await this.deps.calls.list();
@@ -205,10 +211,18 @@ export class CallEngine {
     }
   }
 
-  /** A lost call's answered legs stay up in drachtio and FreeSWITCH, the phones connected to the room: hang them up. */
+  /**
+   * A lost call's answered legs stay up in drachtio and FreeSWITCH, the phones
+   * connected to the room, and its ringing phones ring on: hang up and cancel.
+   */
   private async hangUpLegsOf(call: Call): Promise<void> {
-    const up = call.legs.flatMap((leg) => (leg.state !== 'ended' && leg.handles ? [leg.handles] : []));
-    await Promise.all(up.map((handles) => this.deps.telephony.hangUpLost(call.mediaServer, handles)));
+    const live = call.legs.filter((leg) => leg.state !== 'ended');
+    const up = live.flatMap((leg) => (leg.handles ? [leg.handles] : []));
+    const ringing = live.flatMap((leg) => (leg.handles ? [] : (leg.invites ?? [])));
+    await Promise.all([
+      ...up.map((handles) => this.deps.telephony.hangUpLost(call.mediaServer, handles)),
+      ringing.length > 0 ? this.deps.telephony.cancelLost(ringing) : undefined,
+    ]);
   }
 
   /** Runs a dispatch pass in the background. */

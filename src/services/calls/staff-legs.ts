@@ -65,6 +65,8 @@ export class StaffLegs {
     private readonly background: BackgroundWork,
     /** A joined leg hung up by its phone or lost by the media server. */
     private readonly onLeft: (session: CallSession, staff: StaffLeg) => Promise<void>,
+    /** Writes the call's record (for every instance to read). */
+    private readonly saveCall: (session: CallSession) => Promise<void>,
   ) {}
 
   /** The room's controls, once they exist (they need the engine that made these legs). */
@@ -173,9 +175,15 @@ export class StaffLegs {
     });
     // From now on release() cancels it, whatever stage it is at.
     staff.dial = dial;
-    dial.onRinging(request.onRinging);
+    dial.onRinging(() => {
+      // Kept with the call: if this instance stops, another cancels the ringing (sweepLostCalls).
+      staff.record.invites = dial.pendingInvites();
+      this.background.run('ringing record', () => this.saveCall(session));
+      request.onRinging();
+    });
     const result = await dial.result;
     staff.dial = undefined;
+    delete staff.record.invites;
     if ('answered' in result) {
       staff.leg = result.answered;
       staff.record.handles = handlesOf(result.answered);

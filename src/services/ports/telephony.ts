@@ -108,6 +108,8 @@ export interface OutboundDial {
   readonly result: Promise<DialResult>;
   /** Called on the first provisional response (the phone is ringing). */
   onRinging(listener: () => void): void;
+  /** The signalling server's ids of its INVITEs sent and not yet answered, one per phone rung. */
+  pendingInvites(): string[];
   cancel(): void;
 }
 
@@ -172,6 +174,8 @@ export interface Telephony {
    * stopped): a BYE to the phone and the media channel's hangup. Never throws.
    */
   hangUpLost(mediaServer: string, handles: LegHandles): Promise<void>;
+  /** Stops phones ringing for another instance that stopped: a CANCEL of each INVITE, by its id. Never throws. */
+  cancelLost(inviteIds: readonly string[]): Promise<void>;
   serveRegistrar(handlers: RegistrarHandlers): void;
   signallingState(): ConnectionState;
   mediaServers(): MediaServerStatus[];

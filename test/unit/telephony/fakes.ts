@@ -102,7 +102,11 @@ export class FakeMedia implements MediaChannels {
   }
 }
 
+let invitesSent = 0;
+
 export class FakeInvite {
+  /** drachtio's transaction id, as srf sets it once the INVITE is sent. */
+  readonly stackTxnId = `txn-${++invitesSent}`;
   cancel = jest.fn((_callback?: (err: unknown) => void) => undefined);
 }
 

@@ -23,6 +23,10 @@ class Branch implements OutboundDial {
     else this.ringingListeners.push(listener);
   }
 
+  pendingInvites() {
+    return this.answered || !this.uri ? [] : [`invite-to-${this.uri}`];
+  }
+
   ring() {
     this.ringing = true;
     for (const listener of this.ringingListeners.splice(0)) listener();
@@ -72,6 +76,13 @@ describe('ForkedDial', () => {
     lookup.resolve(['sip:bo@10.0.0.7', 'sip:bo@10.0.0.8']);
     await flush();
     expect(branches.map((b) => b.uri)).toEqual(['sip:bo@10.0.0.7', 'sip:bo@10.0.0.8']);
+  });
+
+  it("names every phone's INVITE still unanswered (another instance cancels them if ours stops)", async () => {
+    const { dial, branches } = await fork(['sip:bo@desk', 'sip:bo@soft']);
+    expect(dial.pendingInvites()).toEqual(['invite-to-sip:bo@desk', 'invite-to-sip:bo@soft']);
+    branches[1]!.answer();
+    expect(dial.pendingInvites()).toEqual(['invite-to-sip:bo@desk']);
   });
 
   it('the first phone to answer gets the call, and the others are cancelled', async () => {

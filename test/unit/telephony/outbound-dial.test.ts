@@ -65,6 +65,22 @@ describe('SipOutboundDial', () => {
     expect(asked).toEqual({ true: true, false: false, undefined: false });
   });
 
+  it("names its INVITE (drachtio's transaction id) while it is unanswered, so another instance can cancel it; none once answered", async () => {
+    const { uac, dial } = setup();
+    expect(dial.pendingInvites()).toEqual([]);
+    await flush();
+    expect(dial.pendingInvites()).toEqual([uac.last.invite.stackTxnId]);
+    uac.provisional(180);
+    uac.answer();
+    await dial.result;
+    expect(dial.pendingInvites()).toEqual([]);
+    const refused = setup();
+    await flush();
+    refused.uac.fail(486, 'Busy Here');
+    await refused.dial.result;
+    expect(refused.dial.pendingInvites()).toEqual([]);
+  });
+
   describe('with the URI still being looked up', () => {
     it('makes the endpoint meanwhile, named after the member, and dials the URI found', async () => {
       const lookup = deferred<string | undefined>();
