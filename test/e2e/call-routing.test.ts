@@ -105,6 +105,62 @@ describeLive('calls on the live stack', () => {
     90_000,
   );
 
+  (process.env.E2E_BASE_URL ? it.skip : it)(
+    "call: an instance killed while an agent's phone rings for its call — the one that finds the call lost cancels the ringing and hangs up the customer",
+    async () => {
+      const doomedId = `e2e-doomed-${live.tag}`;
+      const doomed = await startServiceProcess(live.stack, {
+        prefix: live.service.redis!.prefix,
+        instanceId: doomedId,
+        adminToken: E2E_TOKENS.admin,
+        logFile: path.join(live.outDir, 'doomed-instance.log'),
+        entry: 'src',
+        // Its heartbeat lapses 3 s after it dies; its phones ring until then and on.
+        settings: { CLAIM_LEASE_SEC: '3', RING_TIMEOUT_SEC: '60' },
+      });
+      try {
+        const ana = await live.person('ana', ['agent']);
+        const anaPhone = await live.deskPhone(ana, 'phone-no-answer');
+        /** Until the phone says our CANCEL came for the INVITE of this call. */
+        const cancelled = async (call: CallView, timeoutMs: number) => {
+          const invite = await eventually(() => {
+            const found = anaPhone.calls.received('INVITE').find((m) => m.header('X-Call-Id') === call.id);
+            if (!found) throw new Error(`no INVITE for call ${call.id}`);
+            return found;
+          });
+          const sipCallId = (invite.header('Call-ID') ?? '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+          await anaPhone.calls.waitForOutcome(new RegExp(`^cancelled ${sipCallId}$`), timeoutMs);
+        };
+        // A call at a time, until one is the second instance's (drachtio takes its apps in turn).
+        let lost: { call: CallView; customer: SippPhone } | undefined;
+        for (let i = 0; i < 4 && !lost; i += 1) {
+          const { phone: customer, number } = await live.customer(60_000);
+          // Answered into the room (the record has the customer's leg) while the agent's phone rings.
+          const call = await live.callOf(number, (c) => c.legs.some((l) => l.role === 'customer' && l.state === 'joined') && c.legs.some((l) => l.role === 'agent' && l.state === 'ringing'));
+          if (call.owner === doomedId) lost = { call, customer };
+          else {
+            expect((await live.service.call('POST', `/v1/calls/${call.id}/hangup`)).status).toBe(202);
+            await cancelled(call, 5000);
+            await customer.waitForOutcome(/^remote_bye$/, 5000);
+          }
+        }
+        if (!lost) throw new Error('drachtio gave none of 4 calls to the second instance');
+
+        doomed.child.kill('SIGKILL');
+        // drachtio still sends the INVITE; the suite's instance, at its next sweep (every 10 s), cancels it.
+        await cancelled(lost.call, 20_000);
+        await lost.customer.waitForOutcome(/^remote_bye$/, 5000);
+        await live.waitForEvent((e) => e.type === 'call.ended' && e.data.callId === lost.call.id);
+        expect(live.events().find((e) => e.type === 'call.ended' && e.data.callId === lost.call.id)?.data).toMatchObject({ reason: 'owner_lost' });
+        // Its claim on ana lapses with the dead instance's lease.
+        await live.expectNothingLeft(lost.call.room, [], [ana], 15_000);
+      } finally {
+        doomed.child.kill('SIGKILL');
+      }
+    },
+    120_000,
+  );
+
   it('call: a customer whose INVITE carries no SDP (late offer) reaches an agent — our offer in the 200 OK, their answer in the ACK', async () => {
     const ana = await live.person('ana', ['agent']);
     const anaPhone = await live.deskPhone(ana);
