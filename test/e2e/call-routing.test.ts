@@ -43,21 +43,30 @@ describeLive('calls on the live stack', () => {
     expect((await live.presenceOf(ana)).state).toMatch(/^(wrap-up|available)$/);
   });
 
-  // Needs the suite's own service (its Redis prefix): not with E2E_BASE_URL.
-  (process.env.E2E_BASE_URL ? it.skip : it)(
+  /**
+   * A second instance on the suite's Redis, as a process of its own, to kill;
+   * its heartbeat lapses 3 s after it dies. Needs the suite's own service (its
+   * Redis prefix): the scenarios that use it skip with E2E_BASE_URL.
+   */
+  const doomedInstance = async (settings: Record<string, string> = {}) => {
+    const id = `e2e-doomed-${live.tag}`;
+    const { child } = await startServiceProcess(live.stack, {
+      prefix: live.service.redis!.prefix,
+      instanceId: id,
+      adminToken: E2E_TOKENS.admin,
+      logFile: path.join(live.outDir, 'doomed-instance.log'),
+      entry: 'src',
+      settings: { CLAIM_LEASE_SEC: '3', ...settings },
+    });
+    return { id, child };
+  };
+  const itOnOwnService = process.env.E2E_BASE_URL ? it.skip : it;
+
+  itOnOwnService(
     "call: an instance killed mid-call — the one that finds its call lost sends both phones a BYE and empties the room; the surviving instance's call goes on",
     async () => {
-      // A second instance on the same Redis, as a process of its own, to kill.
-      const doomedId = `e2e-doomed-${live.tag}`;
-      const doomed = await startServiceProcess(live.stack, {
-        prefix: live.service.redis!.prefix,
-        instanceId: doomedId,
-        adminToken: E2E_TOKENS.admin,
-        logFile: path.join(live.outDir, 'doomed-instance.log'),
-        entry: 'src',
-        // Its heartbeat lapses 3 s after it dies.
-        settings: { CLAIM_LEASE_SEC: '3' },
-      });
+      const doomed = await doomedInstance();
+      const doomedId = doomed.id;
       try {
         // drachtio takes its apps in turn, skipping (and forgetting) ones that went away: a call
         // more, each with an agent of its own, until each instance holds one.
@@ -105,19 +114,12 @@ describeLive('calls on the live stack', () => {
     90_000,
   );
 
-  (process.env.E2E_BASE_URL ? it.skip : it)(
+  itOnOwnService(
     "call: an instance killed while an agent's phone rings for its call — the one that finds the call lost cancels the ringing and hangs up the customer",
     async () => {
-      const doomedId = `e2e-doomed-${live.tag}`;
-      const doomed = await startServiceProcess(live.stack, {
-        prefix: live.service.redis!.prefix,
-        instanceId: doomedId,
-        adminToken: E2E_TOKENS.admin,
-        logFile: path.join(live.outDir, 'doomed-instance.log'),
-        entry: 'src',
-        // Its heartbeat lapses 3 s after it dies; its phones ring until then and on.
-        settings: { CLAIM_LEASE_SEC: '3', RING_TIMEOUT_SEC: '60' },
-      });
+      // Its phones ring until it dies, and on.
+      const doomed = await doomedInstance({ RING_TIMEOUT_SEC: '60' });
+      const doomedId = doomed.id;
       try {
         const ana = await live.person('ana', ['agent']);
         const anaPhone = await live.deskPhone(ana, 'phone-no-answer');
