@@ -1,18 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer, Socket } from 'node:net';
+import { Socket } from 'node:net';
+import { freeTcpPort } from './free-tcp-port';
 
 // Starts a throwaway redis-server on a free loopback port, persisting nothing.
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export function ping(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -35,7 +25,7 @@ export async function startRedisServer(): Promise<{ url: string; process: ChildP
   // Another process may take the free port before redis-server binds it: the
   // server then exits at once, and a new port is tried.
   for (let attempt = 1; ; attempt++) {
-    const started = await startRedisOn(await freePort());
+    const started = await startRedisOn(await freeTcpPort());
     if (started !== 'exited') return started;
     if (attempt === 3) throw new Error('redis-server exited at start three times, each on a port that was free just before');
   }

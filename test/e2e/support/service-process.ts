@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
+import { freeTcpPort } from '../../support/free-tcp-port';
 import { E2E_SETTINGS } from './live-service';
 import { type LiveStack, stackSettings } from './live-stack';
 
@@ -31,17 +31,6 @@ export interface ServiceProcess {
 
 const ROOT = path.resolve(__dirname, '../../..');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function freeTcpPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Starts it and waits until /readyz says drachtio and FreeSWITCH are connected. */
 export async function startServiceProcess(stack: LiveStack, options: ServiceProcessOptions): Promise<ServiceProcess> {

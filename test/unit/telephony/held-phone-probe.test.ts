@@ -55,6 +55,18 @@ describe('the probe of a phone that holds the call', () => {
     expect(gone).not.toHaveBeenCalled();
   });
 
+  it('a phone that resumes while an OPTIONS is out is not taken for gone when that OPTIONS then gets a 408', async () => {
+    let answer!: (status: number) => void;
+    const { dialog, gone, probe } = probeAnswering(() => new Promise((resolve) => (answer = (status) => resolve({ status }))));
+    probe.start();
+    await asked(dialog, gone, 1);
+    probe.stop();
+    answer(408);
+    await sleep(30);
+    expect(gone).not.toHaveBeenCalled();
+    expect(dialog.request).toHaveBeenCalledTimes(1);
+  });
+
   it('asks nothing once stopped (the phone resumed, the leg ended), nor when turned off', async () => {
     const { dialog, gone, probe } = probeAnswering(() => Promise.resolve({ status: 408 }));
     probe.start();
