@@ -31,6 +31,8 @@ export class ForkedDial implements OutboundDial {
   /** The first branch that rang: it tells the listeners, as it does its own (safely, once each). */
   private rang?: OutboundDial;
   private readonly ringingListeners: (() => void)[] = [];
+  private readonly phoneRingingListeners: (() => void)[] = [];
+  private phonesRinging = 0;
 
   constructor(uris: Promise<readonly string[]>, startBranch: (uri: BranchUri) => OutboundDial) {
     this.result = new Promise((resolve) => (this.resolveResult = resolve));
@@ -46,6 +48,12 @@ export class ForkedDial implements OutboundDial {
   onRinging(listener: () => void): void {
     if (this.rang) this.rang.onRinging(listener);
     else this.ringingListeners.push(listener);
+  }
+
+  onPhoneRinging(listener: () => void): void {
+    this.phoneRingingListeners.push(listener);
+    // Told of the phones already ringing too, as onRinging tells a late listener.
+    for (let phone = 0; phone < this.phonesRinging; phone++) queueMicrotask(listener);
   }
 
   pendingInvites(): string[] {
@@ -64,9 +72,12 @@ export class ForkedDial implements OutboundDial {
   private add(branch: OutboundDial): void {
     this.branches.push(branch);
     branch.onRinging(() => {
-      if (this.rang) return;
-      this.rang = branch;
-      for (const listener of this.ringingListeners.splice(0)) branch.onRinging(listener);
+      this.phonesRinging += 1;
+      if (!this.rang) {
+        this.rang = branch;
+        for (const listener of this.ringingListeners.splice(0)) branch.onRinging(listener);
+      }
+      for (const listener of this.phoneRingingListeners) listener();
     });
     void branch.result.then((result) => this.branchDone(branch, result));
   }

@@ -32,6 +32,7 @@ export function failedDial(failure: DialFailed): OutboundDial {
   return {
     result: Promise.resolve({ failed: failure }),
     onRinging: () => undefined,
+    onPhoneRinging: () => undefined,
     pendingInvites: () => [],
     cancel: () => undefined,
   };
@@ -90,6 +91,11 @@ export class SipOutboundDial implements OutboundDial {
   onRinging(listener: () => void): void {
     if (this.ringing) queueMicrotask(() => this.notifyRinging(listener));
     else this.ringingListeners.push(listener);
+  }
+
+  /** One phone: it rings once. */
+  onPhoneRinging(listener: () => void): void {
+    this.onRinging(listener);
   }
 
   cancel(): void {

@@ -128,7 +128,7 @@ describe('call engine (fake telephony, real Redis)', () => {
     await expectNothingLeft();
   });
 
-  it("call: while an agent's phone rings, the call's record names its INVITE (for another instance to cancel); once answered, it no longer does", async () => {
+  it("call: while an agent's phones ring, the call's record names their INVITEs, a later phone's too (for another instance to cancel); once answered, it no longer does", async () => {
     await start();
     await available(agent('ana'));
     const inbound = phone.call('+43111', '100');
@@ -137,6 +137,11 @@ describe('call engine (fake telephony, real Redis)', () => {
     const callId = (await liveCall()).id;
     const agentLeg = async () => (await t.services.calls.get(callId))?.legs.find((l) => l.role === 'agent');
     await eventually(async () => expect((await agentLeg())?.invites).toEqual(['invite-to-sip:ana@desk.example.com']));
+    // Her softphone, a later branch of the fork, starts ringing too.
+    dial.ring('sip:ana@soft.example.com');
+    await eventually(async () =>
+      expect((await agentLeg())?.invites).toEqual(['invite-to-sip:ana@desk.example.com', 'invite-to-sip:ana@soft.example.com']),
+    );
     dial.answer();
     await eventually(async () => expect(await agentLeg()).toMatchObject({ state: 'joined', handles: expect.any(Object) }));
     expect((await agentLeg())?.invites).toBeUndefined();

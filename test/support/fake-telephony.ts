@@ -144,6 +144,9 @@ export class FakeDial implements OutboundDial {
   private settle!: (r: { answered: Leg } | { failed: DialFailed }) => void;
   private settled = false;
   private ringingListener?: () => void;
+  private readonly phoneRingingListeners: (() => void)[] = [];
+  /** The phones ringing, by URI: one INVITE each. */
+  private readonly rung = new Set<string>();
 
   constructor(
     private readonly media: FakeTelephony,
@@ -157,13 +160,20 @@ export class FakeDial implements OutboundDial {
     this.ringingListener = listener;
   }
 
-  /** One INVITE per phone rung, while nobody has answered. */
-  pendingInvites() {
-    return this.settled ? [] : this.uris.map((uri) => `invite-to-${uri}`);
+  onPhoneRinging(listener: () => void) {
+    this.phoneRingingListeners.push(listener);
   }
 
-  ring() {
-    this.ringingListener?.();
+  /** One INVITE per phone rung, while nobody has answered. */
+  pendingInvites() {
+    return this.settled ? [] : [...this.rung].map((uri) => `invite-to-${uri}`);
+  }
+
+  /** A phone rings: the first of `uris` unless another is named (a fork's later phone). */
+  ring(uri = this.uris[0] ?? this.request.uri) {
+    this.rung.add(uri);
+    if (this.rung.size === 1) this.ringingListener?.();
+    for (const listener of this.phoneRingingListeners) listener();
   }
 
   /** The phone answers: resolves with a fresh leg. A 200 after our CANCEL is hung up at once, as the adapter does. */

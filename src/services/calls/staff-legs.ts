@@ -175,12 +175,13 @@ export class StaffLegs {
     });
     // From now on release() cancels it, whatever stage it is at.
     staff.dial = dial;
-    dial.onRinging(() => {
-      // Kept with the call: if this instance stops, another cancels the ringing (sweepLostCalls).
+    dial.onPhoneRinging(() => {
+      // Kept with the call: if this instance stops, another cancels the ringing
+      // (sweepLostCalls). A fork's phones may start ringing one after another.
       staff.record.invites = dial.pendingInvites();
       this.background.run('ringing record', () => this.saveCall(session));
-      request.onRinging();
     });
+    dial.onRinging(request.onRinging);
     const result = await dial.result;
     staff.dial = undefined;
     delete staff.record.invites;

@@ -108,6 +108,8 @@ export interface OutboundDial {
   readonly result: Promise<DialResult>;
   /** Called on the first provisional response (the phone is ringing). */
   onRinging(listener: () => void): void;
+  /** Called each time one more phone starts ringing: once for one phone, once per phone of a fork. */
+  onPhoneRinging(listener: () => void): void;
   /** The signalling server's ids of its INVITEs sent and not yet answered, one per phone rung. */
   pendingInvites(): string[];
   cancel(): void;

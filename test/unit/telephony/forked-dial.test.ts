@@ -23,6 +23,10 @@ class Branch implements OutboundDial {
     else this.ringingListeners.push(listener);
   }
 
+  onPhoneRinging(listener: () => void) {
+    this.onRinging(listener);
+  }
+
   pendingInvites() {
     return this.answered || !this.uri ? [] : [`invite-to-${this.uri}`];
   }
@@ -83,6 +87,28 @@ describe('ForkedDial', () => {
     expect(dial.pendingInvites()).toEqual(['invite-to-sip:bo@desk', 'invite-to-sip:bo@soft']);
     branches[1]!.answer();
     expect(dial.pendingInvites()).toEqual(['invite-to-sip:bo@desk']);
+  });
+
+  it('tells each time one more phone rings, a late listener of those already ringing too (the record names their INVITEs)', async () => {
+    const lookup = deferred<readonly string[]>();
+    const { dial, branches } = forkOn(lookup.promise);
+    const phoneRinging = jest.fn();
+    const firstRinging = jest.fn();
+    dial.onPhoneRinging(phoneRinging);
+    dial.onRinging(firstRinging);
+    lookup.resolve(['sip:bo@desk', 'sip:bo@soft']);
+    await flush();
+    branches[0]!.ring();
+    await flush();
+    expect(phoneRinging).toHaveBeenCalledTimes(1);
+    branches[1]!.ring();
+    await flush();
+    expect(phoneRinging).toHaveBeenCalledTimes(2);
+    expect(firstRinging).toHaveBeenCalledTimes(1);
+    const late = jest.fn();
+    dial.onPhoneRinging(late);
+    await flush();
+    expect(late).toHaveBeenCalledTimes(2);
   });
 
   it('the first phone to answer gets the call, and the others are cancelled', async () => {
