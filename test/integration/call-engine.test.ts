@@ -49,6 +49,12 @@ describe('call engine (fake telephony, real Redis)', () => {
     if (!call) throw new Error('no live call');
     return call;
   });
+  /** Holds an answer or a join until opened. */
+  const gate = () => {
+    let open!: () => void;
+    const promise = new Promise<void>((resolve) => (open = resolve));
+    return { promise, open };
+  };
   const eventTypes = async () => (await t.services.events.since('0')).map((e) => e.type);
 
   const expectNothingLeft = () => leftovers(phone, t.redis);
@@ -145,6 +151,52 @@ describe('call engine (fake telephony, real Redis)', () => {
     dial.answer();
     await eventually(async () => expect(await agentLeg()).toMatchObject({ state: 'joined', handles: expect.any(Object) }));
     expect((await agentLeg())?.invites).toBeUndefined();
+    inbound.answered!.remoteHangup();
+    await expectNothingLeft();
+  });
+
+  it("call: an answered agent's phone is in the call's record before its room join ends (if this instance stops meanwhile, another hangs it up)", async () => {
+    await start();
+    await available(agent('ana'));
+    const inbound = phone.call('+43111', '100');
+    const dial = await dialTo('ana');
+    const callId = (await liveCall()).id;
+    const joining = gate();
+    const agentLeg = dial.answer();
+    agentLeg.joinGate = joining.promise;
+    const recorded = async () => (await t.services.calls.get(callId))?.legs.find((l) => l.role === 'agent');
+    try {
+      await eventually(async () =>
+        expect(await recorded()).toMatchObject({ state: 'ringing', handles: { dialogId: agentLeg.dialogId, channelId: agentLeg.id } }),
+      );
+    } finally {
+      // A join held for good would hold the service's shutdown too.
+      joining.open();
+    }
+    await eventually(async () => expect(await recorded()).toMatchObject({ state: 'joined' }));
+    inbound.answered!.remoteHangup();
+    await expectNothingLeft();
+  });
+
+  it("call: an answered customer is in the call's record before their room join ends, as a staff leg is", async () => {
+    await start();
+    const answering = gate();
+    const joining = gate();
+    const inbound = phone.call('+43111', '100', { answerGate: answering.promise, joinGate: joining.promise });
+    // Queued (nobody is available) and saved before the answer.
+    const callId = (await liveCall()).id;
+    answering.open();
+    const recorded = async () => (await t.services.calls.get(callId))?.legs;
+    try {
+      await eventually(async () =>
+        expect(await recorded()).toEqual([
+          expect.objectContaining({ role: 'customer', state: 'ringing', handles: { dialogId: inbound.answered?.dialogId, channelId: inbound.answered?.id } }),
+        ]),
+      );
+    } finally {
+      joining.open();
+    }
+    await eventually(async () => expect(await recorded()).toEqual([expect.objectContaining({ role: 'customer', state: 'joined' })]));
     inbound.answered!.remoteHangup();
     await expectNothingLeft();
   });
@@ -364,12 +416,6 @@ describe('call engine (fake telephony, real Redis)', () => {
   });
 
   // The hunt starts while the customer is being answered (the answer and the room take tens of ms).
-  const gate = () => {
-    let open!: () => void;
-    const promise = new Promise<void>((resolve) => (open = resolve));
-    return { promise, open };
-  };
-
   it('call: the agent rings while the customer is still being answered; both end up in the room', async () => {
     await start();
     await available(agent('ana'));

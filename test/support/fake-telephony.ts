@@ -38,7 +38,11 @@ export class FakeLeg implements Leg {
     return { id: this.id, label: this.label, memberId: this.memberId, hungUp: this.hungUp };
   }
 
+  /** Holds the join until it settles: lets a test act while the leg is joining its room. */
+  joinGate?: Promise<void>;
+
   async join(room: string) {
+    await this.joinGate;
     if (this.hungUp) throw new Error('leg is gone');
     this.room = room;
     this.memberId = String(nextId++);
@@ -96,6 +100,8 @@ export class FakeInbound implements InboundCall {
   rejected?: { status: number; reason?: string };
   /** Holds the answer until it settles: lets a test act while the customer is being answered. */
   answerGate?: Promise<void>;
+  /** Given to the customer's leg: holds its join to the room. */
+  joinGate?: Promise<void>;
   /** What answer() fails with, as the adapter would (e.g. an offer FreeSWITCH refuses). */
   answerError?: Error;
   cancelled = false;
@@ -117,6 +123,7 @@ export class FakeInbound implements InboundCall {
     if (this.answerError) throw this.answerError;
     if (this.cancelled) throw new Error('the caller cancelled');
     this.answered = new FakeLeg(this.media, `customer ${this.from}`);
+    this.answered.joinGate = this.joinGate;
     this.media.legs.push(this.answered);
     return this.answered;
   }
@@ -226,9 +233,10 @@ export class FakeTelephony implements Telephony {
   }
 
   /** A customer's INVITE arrives. */
-  call(from: string, to = '100', opts: { answerGate?: Promise<void>; answerError?: Error } = {}): FakeInbound {
+  call(from: string, to = '100', opts: { answerGate?: Promise<void>; joinGate?: Promise<void>; answerError?: Error } = {}): FakeInbound {
     const call = new FakeInbound(this, from, to);
     call.answerGate = opts.answerGate;
+    call.joinGate = opts.joinGate;
     call.answerError = opts.answerError;
     this.inbound?.(call);
     return call;

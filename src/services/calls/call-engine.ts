@@ -138,6 +138,8 @@ export class CallEngine {
       return;
     }
     const customerLeg = session.answered(customer);
+    // Kept with the call before the join, as a staff leg's is (StaffLegs.dial).
+    this.background.run('answered record', () => this.saveCall(session));
     customer.onEnded(() => this.background.run('customer hang-up', () => this.end(session, 'customer_hangup')));
 
     try {

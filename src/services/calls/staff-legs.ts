@@ -188,6 +188,9 @@ export class StaffLegs {
     if ('answered' in result) {
       staff.leg = result.answered;
       staff.record.handles = handlesOf(result.answered);
+      // Kept with the call at once, not after the join: if this instance stops
+      // meanwhile, another hangs the phone up (sweepLostCalls).
+      this.background.run('answered record', () => this.saveCall(session));
     }
     return result;
   }
