@@ -138,13 +138,14 @@ export class CallEngine {
       return;
     }
     const customerLeg = session.answered(customer);
-    // Kept with the call before the join, as a staff leg's is (StaffLegs.dial).
-    this.background.run('answered record', () => this.saveCall(session));
     customer.onEnded(() => this.background.run('customer hang-up', () => this.end(session, 'customer_hangup')));
 
     try {
       // Alone in the room, the customer hears the room's music.
-      const { memberId } = await customer.join(call.room);
+      const joining = customer.join(call.room);
+      // Kept with the call before the join ends, as a staff leg is (StaffLegs.join).
+      this.background.run('answered record', () => this.saveCall(session));
+      const { memberId } = await joining;
       Object.assign(customerLeg, { state: 'joined', memberId, joinedAt: new Date().toISOString() });
     } catch (err) {
       log.error({ err, callId }, 'customer could not join the room');

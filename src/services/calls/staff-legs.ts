@@ -98,7 +98,12 @@ export class StaffLegs {
       return false;
     }
     try {
-      const { memberId } = await leg.join(session.call.room);
+      const joining = leg.join(session.call.room);
+      // The answered leg is kept with the call now, not once joined: if this
+      // instance stops meanwhile, another hangs the phone up (sweepLostCalls).
+      // Written after the join's command, which it must not delay.
+      this.background.run('answered record', () => this.saveCall(session));
+      const { memberId } = await joining;
       Object.assign(staff.record, { state: 'joined', memberId, joinedAt: new Date().toISOString() });
     } catch (err) {
       this.deps.log.error({ err, callId: session.id, personId: staff.personId }, 'answered but could not join the room');
@@ -188,9 +193,6 @@ export class StaffLegs {
     if ('answered' in result) {
       staff.leg = result.answered;
       staff.record.handles = handlesOf(result.answered);
-      // Kept with the call at once, not after the join: if this instance stops
-      // meanwhile, another hangs the phone up (sweepLostCalls).
-      this.background.run('answered record', () => this.saveCall(session));
     }
     return result;
   }
