@@ -49,6 +49,8 @@ describe('call engine (fake telephony, real Redis)', () => {
     if (!call) throw new Error('no live call');
     return call;
   });
+  /** A leg of the call as its record in Redis has it. */
+  const recordedLeg = async (callId: string, role: CallLeg['role']) => (await t.services.calls.get(callId))?.legs.find((l) => l.role === role);
   /** Holds an answer or a join until opened. */
   const gate = () => {
     let open!: () => void;
@@ -141,7 +143,7 @@ describe('call engine (fake telephony, real Redis)', () => {
     const dial = await dialTo('ana');
     dial.ring();
     const callId = (await liveCall()).id;
-    const agentLeg = async () => (await t.services.calls.get(callId))?.legs.find((l) => l.role === 'agent');
+    const agentLeg = () => recordedLeg(callId, 'agent');
     await eventually(async () => expect((await agentLeg())?.invites).toEqual(['invite-to-sip:ana@desk.example.com']));
     // Her softphone, a later branch of the fork, starts ringing too.
     dial.ring('sip:ana@soft.example.com');
@@ -164,7 +166,7 @@ describe('call engine (fake telephony, real Redis)', () => {
     const joining = gate();
     const agentLeg = dial.answer();
     agentLeg.joinGate = joining.promise;
-    const recorded = async () => (await t.services.calls.get(callId))?.legs.find((l) => l.role === 'agent');
+    const recorded = () => recordedLeg(callId, 'agent');
     try {
       await eventually(async () =>
         expect(await recorded()).toMatchObject({ state: 'ringing', handles: { dialogId: agentLeg.dialogId, channelId: agentLeg.id } }),
