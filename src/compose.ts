@@ -85,7 +85,7 @@ export async function composeServices(config: Config, conn: Connections, log: Lo
   const people = new PeopleStore(conn.redis, prefix);
   const presenceStore = new PresenceStore(conn.redis, prefix);
   const claimStore = new ClaimStore(conn.redis, prefix);
-  const callStore = new CallStore(conn.redis, prefix);
+  const callStore = new CallStore(conn.redis, prefix, log);
   const registrationStore = new RegistrationStore(conn.redis, prefix);
   const feed = new RedisPresenceFeed(conn.subscriber, prefix);
   const eventLog = new RedisEventLog(conn.redis, conn.subscriber, prefix);

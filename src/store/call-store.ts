@@ -1,5 +1,7 @@
 import type Redis from 'ioredis';
+import type { Logger } from 'pino';
 import type { Call } from '../domain/call';
+import { readCallRecord } from './call-record';
 
 /**
  * Where a call queued now stands: arrival order, or with `front` (an agent
@@ -11,7 +13,9 @@ export const queueScore = (front: boolean, nowMs = Date.now()): number => (front
 /**
  * Live calls and the agent queue. A call's record is written by the instance
  * that owns it and removed when it ends, so nothing outlives a call; the
- * event log keeps its history.
+ * event log keeps its history. A record that cannot be read (a bug, a hand
+ * edit) is named in the log and left where it is, for someone to look at; it
+ * never hides the other calls.
  */
 export class CallStore {
   private readonly callKey: (id: string) => string;
@@ -21,6 +25,7 @@ export class CallStore {
   constructor(
     private readonly redis: Redis,
     prefix: string,
+    private readonly log: Logger,
   ) {
     this.callKey = (id) => `${prefix}call:${id}`;
     this.liveKey = `${prefix}calls`;
@@ -31,16 +36,28 @@ export class CallStore {
     await this.redis.multi().set(this.callKey(call.id), JSON.stringify(call)).sadd(this.liveKey, call.id).exec();
   }
 
+  /** Throws, naming the key, for a record that cannot be read. */
   async get(id: string): Promise<Call | undefined> {
     const json = await this.redis.get(this.callKey(id));
-    return json ? (JSON.parse(json) as Call) : undefined;
+    if (!json) return undefined;
+    const read = readCallRecord(json);
+    if ('call' in read) return read.call;
+    throw new Error(`the record of call "${id}" (${this.callKey(id)}) cannot be read: ${read.problem}`);
   }
 
+  /** The live calls, oldest first, without those whose record cannot be read (logged). */
   async list(): Promise<Call[]> {
     const ids = await this.redis.smembers(this.liveKey);
     if (ids.length === 0) return [];
     const docs = await this.redis.mget(ids.map(this.callKey));
-    return docs.flatMap((d) => (d ? [JSON.parse(d) as Call] : [])).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    const calls = docs.flatMap((json, i) => {
+      if (!json) return [];
+      const read = readCallRecord(json);
+      if ('call' in read) return [read.call];
+      this.log.error({ callId: ids[i], key: this.callKey(ids[i]!), problem: read.problem }, 'call record cannot be read; left out');
+      return [];
+    });
+    return calls.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   }
 
   async remove(id: string): Promise<void> {

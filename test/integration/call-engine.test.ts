@@ -269,6 +269,29 @@ describe('call engine (fake telephony, real Redis)', () => {
     await expectNothingLeft();
   });
 
+  it('call: a call record that cannot be read hides no other call: the sweep ends the lost ones and the API lists the rest', async () => {
+    const { inbound, call: mine } = await anaTalking();
+    const crashed = { ...mine, id: randomUUID(), owner: 'crashed-instance', createdAt: new Date(Date.now() - 60_000).toISOString() };
+    await t.services.calls.save(crashed);
+    const raw = t.redis.connect();
+    const torn = randomUUID();
+    await raw.multi().set(`${t.redis.prefix}call:${torn}`, `{"id":"${torn}",`).sadd(`${t.redis.prefix}calls`, torn).exec();
+
+    await t.services.engine!.sweepLostCalls();
+    const ended = (await t.services.events.since('0')).filter((e) => e.type === 'call.ended');
+    expect(ended.map((e) => e.data)).toEqual([{ callId: crashed.id, reason: 'owner_lost', durationMs: expect.any(Number) }]);
+
+    const listed = await t.app.inject({ method: 'GET', url: '/v1/calls', headers: auth(TOKENS.supervisor) });
+    expect(listed.statusCode).toBe(200);
+    expect(listed.json<{ items: { id: string }[] }>().items.map((c) => c.id)).toEqual([mine.id]);
+    const read = await t.app.inject({ method: 'GET', url: `/v1/calls/${torn}`, headers: auth(TOKENS.supervisor) });
+    expect(read.statusCode).toBe(500);
+
+    await raw.multi().del(`${t.redis.prefix}call:${torn}`).srem(`${t.redis.prefix}calls`, torn).exec();
+    inbound.answered!.remoteHangup();
+    await expectNothingLeft();
+  });
+
   it('call: a customer reaches the longest-idle agent, who rings with our headers and joins the room', async () => {
     await start();
     await available(agent('ana'), agent('sam'));
