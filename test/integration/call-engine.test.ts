@@ -269,13 +269,15 @@ describe('call engine (fake telephony, real Redis)', () => {
     await expectNothingLeft();
   });
 
-  it('call: a call record that cannot be read hides no other call: the sweep ends the lost ones and the API lists the rest', async () => {
+  it('call: a record that cannot be read hides no other call: the sweep ends the lost ones and the API lists the rest', async () => {
     const { inbound, call: mine } = await anaTalking();
     const crashed = { ...mine, id: randomUUID(), owner: 'crashed-instance', createdAt: new Date(Date.now() - 60_000).toISOString() };
     await t.services.calls.save(crashed);
     const raw = t.redis.connect();
     const torn = randomUUID();
     await raw.multi().set(`${t.redis.prefix}call:${torn}`, `{"id":"${torn}",`).sadd(`${t.redis.prefix}calls`, torn).exec();
+    // The lost call's escalation record is torn too: its end is logged all the same.
+    await raw.multi().set(`${t.redis.prefix}escalation:${torn}`, '{').sadd(`${t.redis.prefix}call-escalations:${crashed.id}`, torn).exec();
 
     await t.services.engine!.sweepLostCalls();
     const ended = (await t.services.events.since('0')).filter((e) => e.type === 'call.ended');
@@ -287,7 +289,11 @@ describe('call engine (fake telephony, real Redis)', () => {
     const read = await t.app.inject({ method: 'GET', url: `/v1/calls/${torn}`, headers: auth(TOKENS.supervisor) });
     expect(read.statusCode).toBe(500);
 
-    await raw.multi().del(`${t.redis.prefix}call:${torn}`).srem(`${t.redis.prefix}calls`, torn).exec();
+    await raw
+      .multi()
+      .del(`${t.redis.prefix}call:${torn}`, `${t.redis.prefix}escalation:${torn}`, `${t.redis.prefix}call-escalations:${crashed.id}`)
+      .srem(`${t.redis.prefix}calls`, torn)
+      .exec();
     inbound.answered!.remoteHangup();
     await expectNothingLeft();
   });
