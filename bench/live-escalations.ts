@@ -39,6 +39,7 @@ import { SippPhone, stopAllPhones } from '../test/e2e/support/sipp-phone';
 import { PHONE_AUDIOS, type PhoneAudio } from '../test/e2e/support/tone-pcap';
 import { cpuSinceMs, endedChildrenCpuMs, hostCpuMs, mainThreadWaitMs, processCpuMs, processesNamedCpuMs } from './cpu-time';
 import { measureClockLag } from './freeswitch-clock';
+import { describeStalls, phoneStalls } from './phone-stalls';
 import { screensAtRealTimePriority } from './screen-priority';
 import { percentile } from './stats';
 import { WireCapture } from './wire-capture';
@@ -258,6 +259,10 @@ async function main() {
     const hostCpu = hostCpuMs();
     const cores = os.availableParallelism();
     const callsMs = now() - cpuBefore.at;
+    const phones = { customers, agents, experts };
+    const stalls = Object.entries(phones).map(
+      ([label, phone]) => `${label} ${describeStalls(phoneStalls(fs.readFileSync(phone.files.errors, 'utf8'), cpuBefore.at, cpuBefore.at + callsMs))}`,
+    );
     const hostBusyMs = hostCpu.busy - cpuBefore.host.busy;
     const stolenMs = hostCpu.stolen - cpuBefore.host.stolen;
     events.close();
@@ -336,6 +341,8 @@ async function main() {
     console.log(summary("(c') the same, as an ESL listener heard of it", cHeard, 50, baseline));
     console.log(`failed calls: ${failed.length} of ${CALLS}${escalationFailures.length ? `; refused escalations: ${escalationFailures.length}` : ''}`);
     for (const line of [...failed, ...escalationFailures].slice(0, 10)) console.log(`  ${line}`);
+    // A phone that answered late fails a call the stack served in time.
+    console.log(`the phones' sipp stalled (a pass of its main loop over 500 ms) during the calls: ${stalls.join('; ')}`);
     console.log(
       wire
         ? `times: on the wire (tcpdump's kernel stamps; ${wire.dropped} packets dropped)${notOnTheWire.length ? `; ${notOnTheWire.length} calls not measured, a message not captured:` : ''}`
