@@ -91,7 +91,7 @@ export async function composeServices(config: Config, conn: Connections, log: Lo
   const eventLog = new RedisEventLog(conn.redis, conn.subscriber, prefix);
   const screens = new RedisScreenFeed(conn.redis, conn.subscriber, prefix);
   const caseStore = new CaseStore(conn.redis, prefix, config.escalations.caseRetentionDays);
-  const escalationStore = new EscalationStore(conn.redis, prefix);
+  const escalationStore = new EscalationStore(conn.redis, prefix, log);
   await feed.start();
   await eventLog.start();
   await screens.start();

@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import type { Call } from '../domain/call';
 
-// A call's record as read back from Redis. Another instance wrote it (maybe
-// another version, during an upgrade): loose objects keep fields this version
-// does not know, and what it relies on is checked.
+// A call's record as read back from Redis (stored-record.ts): loose objects
+// keep fields a newer version added, and what this one relies on is checked.
 const legSchema = z.looseObject({
   id: z.string(),
   role: z.enum(['customer', 'agent', 'expert']),
@@ -20,7 +19,7 @@ const legSchema = z.looseObject({
   invites: z.array(z.string()).optional(),
 });
 
-const callSchema = z.looseObject({
+export const callRecordSchema = z.looseObject({
   id: z.string().min(1),
   sipCallId: z.string(),
   customer: z.string(),
@@ -34,16 +33,3 @@ const callSchema = z.looseObject({
   answeredAt: z.string().optional(),
   legs: z.array(legSchema),
 }) satisfies z.ZodType<Call>;
-
-/** The call in `json`, or why it is not one (not JSON, or a field missing or of the wrong kind). */
-export function readCallRecord(json: string): { call: Call } | { problem: string } {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(json);
-  } catch {
-    return { problem: 'not JSON' };
-  }
-  const checked = callSchema.safeParse(doc);
-  if (checked.success) return { call: checked.data };
-  return { problem: checked.error.issues.map((i) => `${i.path.join('.') || 'record'}: ${i.message}`).join('; ') };
-}

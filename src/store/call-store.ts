@@ -1,7 +1,8 @@
 import type Redis from 'ioredis';
 import type { Logger } from 'pino';
 import type { Call } from '../domain/call';
-import { readCallRecord } from './call-record';
+import { callRecordSchema } from './call-record';
+import { readStoredRecord } from './stored-record';
 
 /**
  * Where a call queued now stands: arrival order, or with `front` (an agent
@@ -40,8 +41,8 @@ export class CallStore {
   async get(id: string): Promise<Call | undefined> {
     const json = await this.redis.get(this.callKey(id));
     if (!json) return undefined;
-    const read = readCallRecord(json);
-    if ('call' in read) return read.call;
+    const read = readStoredRecord(callRecordSchema, json);
+    if ('record' in read) return read.record;
     throw new Error(`the record of call "${id}" (${this.callKey(id)}) cannot be read: ${read.problem}`);
   }
 
@@ -52,8 +53,8 @@ export class CallStore {
     const docs = await this.redis.mget(ids.map(this.callKey));
     const calls = docs.flatMap((json, i) => {
       if (!json) return [];
-      const read = readCallRecord(json);
-      if ('call' in read) return [read.call];
+      const read = readStoredRecord(callRecordSchema, json);
+      if ('record' in read) return [read.record];
       this.log.error({ callId: ids[i], key: this.callKey(ids[i]!), problem: read.problem }, 'call record cannot be read; left out');
       return [];
     });

@@ -1,6 +1,9 @@
 import type Redis from 'ioredis';
+import type { Logger } from 'pino';
 import type { Escalation } from '../domain/escalation';
+import { escalationRecordSchema } from './escalation-record';
 import { LuaScripts } from './lua-scripts';
+import { readStoredRecord } from './stored-record';
 
 // How long a finished escalation stays readable, and how long an
 // Idempotency-Key is remembered.
@@ -10,7 +13,8 @@ const IDEMPOTENCY_SEC = 24 * 60 * 60;
 /**
  * Escalation records (written only by the instance that owns the call), the
  * escalations of each call, the one-active-escalation-per-call slot, and
- * Idempotency-Key memory.
+ * Idempotency-Key memory. A record that cannot be read is named in the log
+ * and left where it is; it never hides the call's other escalations.
  */
 export class EscalationStore {
   private readonly escalationKey: (id: string) => string;
@@ -22,6 +26,7 @@ export class EscalationStore {
   constructor(
     private readonly redis: Redis,
     prefix: string,
+    private readonly log: Logger,
   ) {
     this.escalationKey = (id) => `${prefix}escalation:${id}`;
     this.ofCallKey = (callId) => `${prefix}call-escalations:${callId}`;
@@ -41,17 +46,28 @@ export class EscalationStore {
       .exec();
   }
 
-  /** Every escalation of a call still kept, in no particular order. */
+  /** Every escalation of a call still kept, in no particular order, without those whose record cannot be read (logged). */
   async ofCall(callId: string): Promise<Escalation[]> {
     const ids = await this.redis.smembers(this.ofCallKey(callId));
     if (ids.length === 0) return [];
     const docs = await this.redis.mget(ids.map(this.escalationKey));
-    return docs.flatMap((doc) => (doc ? [JSON.parse(doc) as Escalation] : []));
+    return docs.flatMap((json, i) => {
+      if (!json) return [];
+      const read = readStoredRecord(escalationRecordSchema, json);
+      if ('record' in read) return [read.record];
+      const key = this.escalationKey(ids[i]!);
+      this.log.error({ escalationId: ids[i], callId, key, problem: read.problem }, 'escalation record cannot be read; left out');
+      return [];
+    });
   }
 
+  /** Throws, naming the key, for a record that cannot be read. */
   async get(id: string): Promise<Escalation | undefined> {
     const json = await this.redis.get(this.escalationKey(id));
-    return json ? (JSON.parse(json) as Escalation) : undefined;
+    if (!json) return undefined;
+    const read = readStoredRecord(escalationRecordSchema, json);
+    if ('record' in read) return read.record;
+    throw new Error(`the record of escalation "${id}" (${this.escalationKey(id)}) cannot be read: ${read.problem}`);
   }
 
   /** Takes the call's slot for this escalation; returns the escalation holding it when taken. */

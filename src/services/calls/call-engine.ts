@@ -209,12 +209,7 @@ export class CallEngine {
       if (!lost || !(await this.deps.calls.removeLost(call.id))) continue;
       this.deps.log.warn({ callId: call.id, owner: call.owner }, 'removed a call whose instance is gone');
       await this.hangUpLegsOf(call);
-      // Its record is gone: its end must be logged now or never, whatever its escalations' records hold.
-      try {
-        await this.deps.afterLostCall?.(call.id);
-      } catch (err) {
-        this.deps.log.error({ callId: call.id, err }, "could not end a lost call's escalations");
-      }
+      await this.deps.afterLostCall?.(call.id);
       await this.deps.events.append('call.ended', { callId: call.id, reason: 'owner_lost', durationMs: Date.now() - Date.parse(call.createdAt) });
     }
   }
