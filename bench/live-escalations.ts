@@ -51,6 +51,8 @@ const WARMUP = Number(process.env.BENCH_WARMUP ?? 5);
 const PHONE_AUDIO = (process.env.BENCH_PHONE_AUDIO ?? 'PCMU/20') as PhoneAudio;
 if (!PHONE_AUDIOS.includes(PHONE_AUDIO)) throw new Error(`BENCH_PHONE_AUDIO must be one of ${PHONE_AUDIOS.join(', ')}`);
 const OUT = path.resolve(__dirname, '../test-output/bench');
+// The phones, sharing the host, stalled for up to 3 s in runs here.
+const MIN_MEDIA_TIMEOUT_MS = 30_000;
 const TOKEN = 'bench-admin-token-000000000';
 const now = () => performance.timeOrigin + performance.now();
 // The host's other busy processes during the calls, when they run here: the stack's parts and the phones.
@@ -127,6 +129,8 @@ async function main() {
     }
     status.sort((a, b) => a - b);
     const baseline = { p50: percentile(status, 50), p95: percentile(status, 95) };
+    // The e2e suite's short media timeout hangs up a customer whose phone stalled on this host: a call the stack served.
+    const mediaTimeoutMs = Number((await esl.api('global_getvar media_timeout')).trim());
     const clockEsl = await EslClient.connect(stack.freeswitch);
     const clockLag = await measureClockLag(clockEsl, now).finally(() => clockEsl.close());
 
@@ -305,8 +309,18 @@ async function main() {
       const ended = customerCall.some((m) => m.firstLine.startsWith('SIP/2.0 200') && /BYE/.test(m.header('CSeq') ?? ''));
       if (!sent || !callId || !agentInvite || !expertInvite || !ok || joined === undefined || requested === undefined || !ended) {
         const timeline = answer && answerTimeline(answer, requestOnWire);
+        // Every missing piece named: a failed call that names none would hide why it counted.
+        const missing = [
+          !callId && 'no call.offered event',
+          !agentInvite && 'no agent INVITE',
+          requested === undefined && 'no escalation asked',
+          !expertInvite && 'no expert INVITE',
+          expertInvite && !ok && "no expert 200 OK in its phone's log",
+          joined === undefined && 'expert never in the room',
+          !ended && "no 200 to a BYE in the customer's log",
+        ].filter(Boolean);
         failed.push(
-          `${number}: ${customerCall.map((m) => m.firstLine.split(' ').slice(0, 2).join(' ')).join(', ') || 'no INVITE sent'}${agentInvite ? '' : ', no agent INVITE'}${expertInvite ? '' : ', no expert INVITE'}${joined === undefined ? ', expert never in the room' : ''}${timeline ? `; ${timeline}` : ''}`,
+          `${number}: ${customerCall.map((m) => m.firstLine.split(' ').slice(0, 2).join(' ')).join(', ') || 'no INVITE sent'}; ${missing.join(', ')}${timeline ? `; ${timeline}` : ''}`,
         );
         continue;
       }
@@ -335,6 +349,9 @@ async function main() {
       `bench:live — ${CALLS} calls at ${RATE}/s, each answered by an agent and escalated in conference mode (after ${WARMUP} warm-up calls, not counted; their phones answer ${PHONE_AUDIO}; ${screens})`,
     );
     console.log(`baseline: FreeSWITCH api status over ESL  p50 ${baseline.p50.toFixed(2)} ms  p95 ${baseline.p95.toFixed(2)} ms`);
+    console.log(
+      `FreeSWITCH's media timeout: ${mediaTimeoutMs} ms${mediaTimeoutMs < MIN_MEDIA_TIMEOUT_MS ? ` — short: a customer whose phone stalls this long on a loaded host is hung up; run with FS_MEDIA_TIMEOUT_MS at its default (60000)` : ''}`,
+    );
     console.log(summary('(a) customer INVITE → agent phone INVITE', a, 25, baseline));
     console.log(summary('(b) escalation request → expert phone INVITE', b, 25, baseline));
     console.log(summary('(c) expert 200 OK → expert in the room', c, 50, baseline));
