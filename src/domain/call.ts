@@ -2,11 +2,14 @@
 // The instance that holds the customer's SIP dialog owns the call; the record
 // in Redis lets any instance answer reads about it.
 
-export type CallState = 'queued' | 'offering' | 'connected' | 'ended';
+export const CALL_STATES = ['queued', 'offering', 'connected', 'ended'] as const;
+export type CallState = (typeof CALL_STATES)[number];
 
-export type LegRole = 'customer' | 'agent' | 'expert';
+export const LEG_ROLES = ['customer', 'agent', 'expert'] as const;
+export type LegRole = (typeof LEG_ROLES)[number];
 
-export type LegState = 'ringing' | 'joined' | 'ended';
+export const LEG_STATES = ['ringing', 'joined', 'ended'] as const;
+export type LegState = (typeof LEG_STATES)[number];
 
 /**
  * Where an answered leg lives outside the service: the phone's SIP dialog (as

@@ -36,20 +36,13 @@ export type EscalationRequest = z.output<typeof escalationRequestSchema>;
  * a blind hand-over); merged / transferred: a consult ended in a three-way call
  * / with the agent gone. The rest are final.
  */
-export type EscalationState =
-  | 'hunting'
-  | 'ringing'
-  | 'consulting'
-  | 'joined'
-  | 'merged'
-  | 'transferred'
-  | 'failed'
-  | 'cancelled'
-  | 'ended';
+export const ESCALATION_STATES = ['hunting', 'ringing', 'consulting', 'joined', 'merged', 'transferred', 'failed', 'cancelled', 'ended'] as const;
+export type EscalationState = (typeof ESCALATION_STATES)[number];
 
 export const FINAL_STATES: readonly EscalationState[] = ['failed', 'cancelled', 'ended'];
 
-export type AttemptOutcome = 'ringing' | 'answered' | 'declined' | 'no_answer' | 'busy' | 'cancelled' | 'failed';
+export const ATTEMPT_OUTCOMES = ['ringing', 'answered', 'declined', 'no_answer', 'busy', 'cancelled', 'failed'] as const;
+export type AttemptOutcome = (typeof ATTEMPT_OUTCOMES)[number];
 
 export interface EscalationAttempt {
   expertId: string;

@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import type { Call } from '../domain/call';
+import { type Call, CALL_STATES, LEG_ROLES, LEG_STATES } from '../domain/call';
 
 // A call's record as read back from Redis (stored-record.ts): loose objects
 // keep fields a newer version added, and what this one relies on is checked.
 const legSchema = z.looseObject({
   id: z.string(),
-  role: z.enum(['customer', 'agent', 'expert']),
+  role: z.enum(LEG_ROLES),
   personId: z.string().optional(),
-  state: z.enum(['ringing', 'joined', 'ended']),
+  state: z.enum(LEG_STATES),
   memberId: z.string().optional(),
   muted: z.boolean().optional(),
   held: z.boolean().optional(),
@@ -24,7 +24,7 @@ export const callRecordSchema = z.looseObject({
   sipCallId: z.string(),
   customer: z.string(),
   serviceNumber: z.string(),
-  state: z.enum(['queued', 'offering', 'connected', 'ended']),
+  state: z.enum(CALL_STATES),
   room: z.string(),
   mediaServer: z.string(),
   owner: z.string().min(1),

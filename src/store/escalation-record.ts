@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type Escalation, ESCALATION_MODES, escalationTargetSchema } from '../domain/escalation';
+import { ATTEMPT_OUTCOMES, type Escalation, ESCALATION_MODES, ESCALATION_STATES, escalationTargetSchema } from '../domain/escalation';
 
 // An escalation's record as read back from Redis (stored-record.ts): loose
 // objects keep fields a newer version added, and what this one relies on is checked.
@@ -7,7 +7,7 @@ const attemptSchema = z.looseObject({
   expertId: z.string(),
   startedAt: z.string(),
   endedAt: z.string().optional(),
-  outcome: z.enum(['ringing', 'answered', 'declined', 'no_answer', 'busy', 'cancelled', 'failed']),
+  outcome: z.enum(ATTEMPT_OUTCOMES),
   status: z.number().optional(),
 });
 
@@ -15,7 +15,7 @@ export const escalationRecordSchema = z.looseObject({
   id: z.string().min(1),
   callId: z.string().min(1),
   mode: z.enum(ESCALATION_MODES),
-  state: z.enum(['hunting', 'ringing', 'consulting', 'joined', 'merged', 'transferred', 'failed', 'cancelled', 'ended']),
+  state: z.enum(ESCALATION_STATES),
   target: escalationTargetSchema,
   caseId: z.string(),
   requestedBy: z.string(),

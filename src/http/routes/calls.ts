@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { CALL_STATES, LEG_ROLES, LEG_STATES } from '../../domain/call';
 import type { LoggedEvent } from '../../domain/events';
 import type { CallService } from '../../services/calls/call-service';
 import type { EventFeed } from '../../services/ports/event-feed';
@@ -9,9 +10,9 @@ import { replayQuery, streamEvents } from '../event-replay';
 
 const legView = z.object({
   id: z.string(),
-  role: z.enum(['customer', 'agent', 'expert']),
+  role: z.enum(LEG_ROLES),
   personId: z.string().optional(),
-  state: z.enum(['ringing', 'joined', 'ended']),
+  state: z.enum(LEG_STATES),
   memberId: z.string().optional(),
   startedAt: z.string(),
   joinedAt: z.string().optional(),
@@ -22,7 +23,7 @@ const callView = z.object({
   sipCallId: z.string(),
   customer: z.string(),
   serviceNumber: z.string(),
-  state: z.enum(['queued', 'offering', 'connected', 'ended']),
+  state: z.enum(CALL_STATES),
   room: z.string(),
   mediaServer: z.string(),
   owner: z.string(),

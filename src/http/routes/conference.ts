@@ -1,11 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { LEG_ROLES } from '../../domain/call';
 import type { CallService } from '../../services/calls/call-service';
 import { errorResponses } from '../errors';
 
 const participantView = z.object({
   legId: z.string(),
-  role: z.enum(['customer', 'agent', 'expert']),
+  role: z.enum(LEG_ROLES),
   personId: z.string().optional(),
   state: z.enum(['ringing', 'joined']),
   muted: z.boolean(),

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ESCALATION_MODES, escalationRequestSchema } from '../../domain/escalation';
+import { ATTEMPT_OUTCOMES, ESCALATION_MODES, ESCALATION_STATES, escalationRequestSchema } from '../../domain/escalation';
 import type { EscalationService } from '../../services/escalations/escalation-service';
 import { requireRole } from '../auth';
 import { errorResponses } from '../errors';
@@ -9,14 +9,14 @@ const attemptView = z.object({
   expertId: z.string(),
   startedAt: z.string(),
   endedAt: z.string().optional(),
-  outcome: z.enum(['ringing', 'answered', 'declined', 'no_answer', 'busy', 'cancelled', 'failed']),
+  outcome: z.enum(ATTEMPT_OUTCOMES),
   status: z.number().int().optional(),
 });
 export const escalationView = z.object({
   id: z.string(),
   callId: z.string(),
   mode: z.enum(ESCALATION_MODES),
-  state: z.enum(['hunting', 'ringing', 'consulting', 'joined', 'merged', 'transferred', 'failed', 'cancelled', 'ended']),
+  state: z.enum(ESCALATION_STATES),
   target: z.object({
     expertId: z.string().optional(),
     skills: z.array(z.object({ name: z.string(), minLevel: z.number() })).optional(),
