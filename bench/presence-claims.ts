@@ -3,6 +3,7 @@
 // release cycles. Target: claim p99 within 3× PING p99, and no double claim.
 // Uses BENCH_REDIS_URL when given, else starts its own redis-server.
 import Redis from 'ioredis';
+import pino from 'pino';
 import { personInputSchema } from '../src/domain/person';
 import { ClaimStore } from '../src/store/claim-store';
 import { PeopleStore } from '../src/store/people-store';
@@ -31,7 +32,7 @@ async function main() {
     const existing = await first.keys(`${prefix}*`);
     for (let i = 0; i < existing.length; i += 1000) await first.del(...existing.slice(i, i + 1000));
 
-    const people = new PeopleStore(first, prefix);
+    const people = new PeopleStore(first, prefix, pino({ level: 'warn' }));
     const presence = new PresenceStore(first, prefix);
     const seedStart = Date.now();
     await timedLoops(EXPERTS, 32, async (i) => {

@@ -82,7 +82,7 @@ export interface Adapters {
 export async function composeServices(config: Config, conn: Connections, log: Logger, adapters: Adapters = {}) {
   const { telephony } = adapters;
   const prefix = config.redis.keyPrefix;
-  const people = new PeopleStore(conn.redis, prefix);
+  const people = new PeopleStore(conn.redis, prefix, log);
   const presenceStore = new PresenceStore(conn.redis, prefix);
   const claimStore = new ClaimStore(conn.redis, prefix);
   const callStore = new CallStore(conn.redis, prefix, log);

@@ -1,9 +1,11 @@
 import type Redis from 'ioredis';
+import type { Logger } from 'pino';
 import { ConflictError, NotFoundError } from '../domain/errors';
 import { type Person, personInputSchema } from '../domain/person';
 import { INITIAL_PRESENCE_STATE, PRESENCE_STATES, type PersonRecord, type Presence, type PresenceState } from '../domain/presence';
 import { type Keys, keys } from './keys';
 import { LuaScripts } from './lua-scripts';
+import { readStoredRecord } from './stored-record';
 
 const PRESENCE_FIELDS = ['state', 'reason', 'sinceMs', 'idleMs', 'load'] as const;
 const RECORD_FIELDS = ['profile', ...PRESENCE_FIELDS] as const;
@@ -15,12 +17,19 @@ const languageTags = (languages: readonly string[]) =>
   [...new Set(languages.flatMap((l) => [l, l.split('-')[0] ?? l]))];
 
 /**
- * A person from their stored profile. Stored by PeopleStore after validation;
- * parsing again guards against records written by an older version with
- * other defaults.
+ * A person from their stored profile, or why it cannot be read. Stored by
+ * PeopleStore after validation; parsing again guards against records written
+ * by an older version with other rules or defaults.
  */
+function readPerson(id: string, profile: string): { record: Person } | { problem: string } {
+  return readStoredRecord(personInputSchema, profile, { id });
+}
+
+/** A person from their stored profile; throws, naming them, when it cannot be read. */
 export function storedPerson(id: string, profile: string): Person {
-  return personInputSchema.parse({ ...JSON.parse(profile), id });
+  const read = readPerson(id, profile);
+  if ('record' in read) return read.record;
+  throw new Error(`the profile of person "${id}" cannot be read: ${read.problem}`);
 }
 
 /** Presence from its stored fields (PRESENCE_FIELDS). */
@@ -47,6 +56,7 @@ export class PeopleStore {
   constructor(
     private readonly redis: Redis,
     prefix: string,
+    private readonly log: Logger,
   ) {
     this.scripts = new LuaScripts(redis, prefix);
     this.k = keys(prefix);
@@ -122,6 +132,7 @@ export class PeopleStore {
     return found;
   }
 
+  /** Those of `ids` who exist, without anyone whose profile cannot be read (logged): one such never hides the rest. */
   async getMany(ids: readonly string[]): Promise<PersonRecord[]> {
     if (ids.length === 0) return [];
     const pipeline = this.redis.pipeline();
@@ -130,8 +141,12 @@ export class PeopleStore {
     return ids.flatMap((id, i) => {
       const [err, fields] = replies[i] ?? [];
       if (err) throw err;
-      const record = decode(id, fields as (string | null)[]);
-      return record ? [record] : [];
+      const [profile, ...presence] = fields as (string | null)[];
+      if (profile == null) return [];
+      const read = readPerson(id, profile);
+      if ('record' in read) return [{ person: read.record, presence: decodePresence(presence) }];
+      this.log.error({ personId: id, key: this.k.person(id), problem: read.problem }, 'profile cannot be read; left out');
+      return [];
     });
   }
 

@@ -4,15 +4,18 @@ import type { z } from 'zod';
 // another version (during an upgrade), or edited by hand: each is checked
 // against its schema, and one that fails is named rather than trusted.
 
-/** The record in `json`, or why it is not one (not JSON, or a field missing or of the wrong kind). */
-export function readStoredRecord<T>(schema: z.ZodType<T>, json: string): { record: T } | { problem: string } {
+/**
+ * The record in `json` (with the fields of `kept`, stored beside it, added),
+ * or why it is not one (not JSON, or a field missing or of the wrong kind).
+ */
+export function readStoredRecord<T>(schema: z.ZodType<T>, json: string, kept: Record<string, unknown> = {}): { record: T } | { problem: string } {
   let doc: unknown;
   try {
     doc = JSON.parse(json);
   } catch {
     return { problem: 'not JSON' };
   }
-  const checked = schema.safeParse(doc);
+  const checked = schema.safeParse(typeof doc === 'object' && doc !== null ? { ...doc, ...kept } : doc);
   if (checked.success) return { record: checked.data };
   return { problem: checked.error.issues.map((i) => `${i.path.join('.') || 'record'}: ${i.message}`).join('; ') };
 }

@@ -81,6 +81,18 @@ describe('directory API', () => {
     expect(await list('state=available')).toEqual([]);
   });
 
+  it("lists everyone else when one profile cannot be read (an older version's, a hand edit); reading that one is a 500", async () => {
+    await post(ana);
+    await post(bo);
+    // An older version stored bo without the roles this one needs.
+    const { roles: _, ...older } = bo;
+    await t.redis.connect().hset(`${t.redis.prefix}person:bo`, 'profile', JSON.stringify(older));
+    const list = await t.app.inject({ url: '/v1/experts', headers: auth(TOKENS.admin) });
+    expect(list.statusCode).toBe(200);
+    expect(list.json().items.map((p: { id: string }) => p.id)).toEqual(['ana']);
+    expect((await t.app.inject({ url: '/v1/experts/bo', headers: auth(TOKENS.admin) })).statusCode).toBe(500);
+  });
+
   it('rejects bad input naming every bad field, and writes nothing', async () => {
     const res = await post({ ...bo, id: 'Bad Id', skills: [{ name: 'tv', level: 9 }], contacts: { preferred: 'desk' } });
     expect(res.statusCode).toBe(400);
