@@ -263,8 +263,7 @@ async function main() {
     const hostCpu = hostCpuMs();
     const cores = os.availableParallelism();
     const callsMs = now() - cpuBefore.at;
-    const phones = { customers, agents, experts };
-    const stalls = Object.entries(phones).map(
+    const stalls = Object.entries({ customers, agents, experts }).map(
       ([label, phone]) => `${label} ${describeStalls(phoneStalls(fs.readFileSync(phone.files.errors, 'utf8'), cpuBefore.at, cpuBefore.at + callsMs))}`,
     );
     const hostBusyMs = hostCpu.busy - cpuBefore.host.busy;

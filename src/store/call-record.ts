@@ -28,6 +28,7 @@ export const callRecordSchema = z.looseObject({
   room: z.string(),
   mediaServer: z.string(),
   owner: z.string().min(1),
+  // A time, not any string: it orders the list and ages the call in the sweep.
   createdAt: z.iso.datetime(),
   queuedAt: z.string().optional(),
   answeredAt: z.string().optional(),

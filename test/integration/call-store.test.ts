@@ -1,12 +1,11 @@
-import pino from 'pino';
 import type { Call } from '../../src/domain/call';
 import { CallStore } from '../../src/store/call-store';
+import { capturedLog } from '../support/captured-log';
 import { testRedis } from '../support/test-redis';
 
 describe('call store: reading records back', () => {
   const redis = testRedis();
-  const errors: { msg: string; callId: string; key: string; problem: string }[] = [];
-  const log = pino({ level: 'error' }, { write: (line: string) => errors.push(JSON.parse(line) as (typeof errors)[number]) });
+  const { log, lines: errors } = capturedLog<{ msg: string; callId: string; key: string; problem: string }>('error');
   const store = new CallStore(redis.connect(), redis.prefix, log);
   afterAll(() => redis.close());
 

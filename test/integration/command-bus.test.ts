@@ -1,6 +1,6 @@
-import pino from 'pino';
 import type { CallCommand } from '../../src/services/ports/command-bus';
 import { RedisCommandBus } from '../../src/store/command-bus';
+import { capturedLog } from '../support/captured-log';
 import { eventually } from '../support/eventually';
 import { testRedis } from '../support/test-redis';
 
@@ -9,8 +9,7 @@ describe('command bus between instances', () => {
   afterAll(() => redis.close());
 
   it('hands on the commands it knows, and logs and skips any other message on its channel', async () => {
-    const warnings: { msg: string }[] = [];
-    const log = pino({ level: 'warn' }, { write: (line: string) => warnings.push(JSON.parse(line) as { msg: string }) });
+    const { log, lines: warnings } = capturedLog('warn');
     const bus = new RedisCommandBus(redis.connect(), redis.connect(), redis.prefix, 'owner', log);
     const received: CallCommand[] = [];
     await bus.start((command) => received.push(command));

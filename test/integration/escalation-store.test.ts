@@ -1,6 +1,7 @@
 import pino from 'pino';
 import type { Escalation } from '../../src/domain/escalation';
 import { EscalationStore } from '../../src/store/escalation-store';
+import { capturedLog } from '../support/captured-log';
 import { testRedis } from '../support/test-redis';
 
 describe('escalation store: the one-escalation-per-call slot', () => {
@@ -24,8 +25,7 @@ describe('escalation store: the one-escalation-per-call slot', () => {
 
 describe('escalation store: reading records back', () => {
   const redis = testRedis();
-  const errors: { msg: string; escalationId: string; key: string; problem: string }[] = [];
-  const log = pino({ level: 'error' }, { write: (line: string) => errors.push(JSON.parse(line) as (typeof errors)[number]) });
+  const { log, lines: errors } = capturedLog<{ msg: string; escalationId: string; key: string; problem: string }>('error');
   const store = new EscalationStore(redis.connect(), redis.prefix, log);
   afterAll(() => redis.close());
 
