@@ -87,9 +87,9 @@ export async function composeServices(config: Config, conn: Connections, log: Lo
   const claimStore = new ClaimStore(conn.redis, prefix);
   const callStore = new CallStore(conn.redis, prefix, log);
   const registrationStore = new RegistrationStore(conn.redis, prefix);
-  const feed = new RedisPresenceFeed(conn.subscriber, prefix);
-  const eventLog = new RedisEventLog(conn.redis, conn.subscriber, prefix);
-  const screens = new RedisScreenFeed(conn.redis, conn.subscriber, prefix);
+  const feed = new RedisPresenceFeed(conn.subscriber, prefix, log);
+  const eventLog = new RedisEventLog(conn.redis, conn.subscriber, prefix, log);
+  const screens = new RedisScreenFeed(conn.redis, conn.subscriber, prefix, log);
   const caseStore = new CaseStore(conn.redis, prefix, config.escalations.caseRetentionDays);
   const escalationStore = new EscalationStore(conn.redis, prefix, log);
   await feed.start();

@@ -19,7 +19,7 @@ async function rebuild(): Promise<void> {
       contextTtlSec: (contacts.repeatContactDays + 2) * 86_400 + contacts.wrapUpWindowSec,
     });
     const started = Date.now();
-    const { generation } = await rebuildReports(store, new RedisEventLog(redis, redis, config.redis.keyPrefix), log);
+    const { generation } = await rebuildReports(store, new RedisEventLog(redis, redis, config.redis.keyPrefix, log), log);
     log.info({ generation, ms: Date.now() - started }, 'reports rebuilt from the event log');
   } finally {
     await redis.quit();

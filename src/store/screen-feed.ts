@@ -1,6 +1,12 @@
 import { EventEmitter } from 'node:events';
 import type Redis from 'ioredis';
-import type { ScreenFeed, ScreenMessage } from '../services/ports/screen-feed';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { SCREEN_MESSAGE_KINDS, type ScreenFeed, type ScreenMessage } from '../services/ports/screen-feed';
+import { jsonOrText, problemOf } from './stored-record';
+
+/** Checked: a message read wrong here would surface inside the Redis client's reader. */
+const screenMessage = z.object({ kind: z.enum(SCREEN_MESSAGE_KINDS), data: z.unknown() });
 
 /**
  * Screen messages over one pattern subscription: a message for a person
@@ -16,13 +22,16 @@ export class RedisScreenFeed implements ScreenFeed {
     private readonly redis: Redis,
     private readonly subscriber: Redis,
     prefix: string,
+    private readonly log: Logger,
   ) {
     this.channelPrefix = `${prefix}screen:`;
     this.pattern = `${this.channelPrefix}*`;
     this.emitter.setMaxListeners(0);
     subscriber.on('pmessage', (pattern: string, channel: string, message: string) => {
       if (pattern !== this.pattern) return;
-      this.emitter.emit(channel.slice(this.channelPrefix.length), JSON.parse(message) as ScreenMessage);
+      const checked = screenMessage.safeParse(jsonOrText(message));
+      if (checked.success) this.emitter.emit(channel.slice(this.channelPrefix.length), checked.data);
+      else this.log.error({ channel, message: message.slice(0, 200), problem: problemOf(checked.error) }, 'screen message cannot be read; ignored');
     });
   }
 

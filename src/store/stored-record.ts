@@ -17,5 +17,18 @@ export function readStoredRecord<T>(schema: z.ZodType<T>, json: string, kept: Re
   }
   const checked = schema.safeParse(typeof doc === 'object' && doc !== null ? { ...doc, ...kept } : doc);
   if (checked.success) return { record: checked.data };
-  return { problem: checked.error.issues.map((i) => `${i.path.join('.') || 'record'}: ${i.message}`).join('; ') };
+  return { problem: problemOf(checked.error) };
+}
+
+/** What a check found wrong, field by field, in one line. */
+export const problemOf = (error: z.ZodError): string =>
+  error.issues.map((i) => `${i.path.join('.') || 'record'}: ${i.message}`).join('; ');
+
+/** Text from Redis as JSON, or the text itself when it is not JSON (a check then names it). */
+export function jsonOrText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }

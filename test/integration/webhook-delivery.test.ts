@@ -14,7 +14,7 @@ import { startWebhookReceiver } from '../support/webhook-receiver';
 
 describe('webhook delivery: every event, from the log, by one instance at a time', () => {
   const redis = testRedis();
-  const log = new RedisEventLog(redis.connect(), redis.connect(), redis.prefix);
+  const log = new RedisEventLog(redis.connect(), redis.connect(), redis.prefix, pino({ level: 'silent' }));
   const cursors = new WebhookCursors(redis.connect(), redis.prefix);
   const closers: (() => Promise<void> | void)[] = [];
   let calls = 0;

@@ -3,7 +3,8 @@
  * browser is connected to: an offer with its case (the screen pop), its end,
  * escalation progress, and notices.
  */
-export type ScreenMessageKind = 'offer' | 'offer_ended' | 'escalation' | 'case' | 'notice';
+export const SCREEN_MESSAGE_KINDS = ['offer', 'offer_ended', 'escalation', 'case', 'notice'] as const;
+export type ScreenMessageKind = (typeof SCREEN_MESSAGE_KINDS)[number];
 
 export interface ScreenMessage {
   kind: ScreenMessageKind;
