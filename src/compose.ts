@@ -153,9 +153,12 @@ export async function composeServices(config: Config, conn: Connections, log: Lo
   const contactStore = new ContactStore(conn.redis, prefix, config.contacts.historyRetentionDays);
   const contactRecorder = new ProjectionRunner(new ContactRecorder(contactStore), events, log);
   // A call's report context must outlive every later event of it: a wrap-up, or a repeat contact.
-  const reportStore = new ReportStore(conn.redis, prefix, {
-    contextTtlSec: (config.contacts.repeatContactDays + 2) * 86_400 + config.contacts.wrapUpWindowSec,
-  });
+  const reportStore = new ReportStore(
+    conn.redis,
+    prefix,
+    { contextTtlSec: (config.contacts.repeatContactDays + 2) * 86_400 + config.contacts.wrapUpWindowSec },
+    log,
+  );
   const reportProjection = new ProjectionRunner(new ReportProjection(reportStore), events, log);
   contactRecorder.start();
   reportProjection.start();

@@ -15,9 +15,12 @@ async function rebuild(): Promise<void> {
   const redis = connectRedis(config.redis.url, 'expert-bridge-reports-rebuild');
   try {
     const { contacts } = config;
-    const store = new ReportStore(redis, config.redis.keyPrefix, {
-      contextTtlSec: (contacts.repeatContactDays + 2) * 86_400 + contacts.wrapUpWindowSec,
-    });
+    const store = new ReportStore(
+      redis,
+      config.redis.keyPrefix,
+      { contextTtlSec: (contacts.repeatContactDays + 2) * 86_400 + contacts.wrapUpWindowSec },
+      log,
+    );
     const started = Date.now();
     const { generation } = await rebuildReports(store, new RedisEventLog(redis, redis, config.redis.keyPrefix, log), log);
     log.info({ generation, ms: Date.now() - started }, 'reports rebuilt from the event log');

@@ -1,12 +1,17 @@
 import type Redis from 'ioredis';
+import type { Logger } from 'pino';
 import type { CallTally, DayIncrement } from '../domain/reports/tally';
 import type { DayCounters } from '../domain/reports/report-table';
 import { ProjectionWrites, type ProjectionWrite } from './projection-writes';
+import { reportContextSchema } from './report-context';
+import { readStoredRecord } from './stored-record';
 
 // Report counters: one hash per UTC day of counters (see domain/reports/
 // report-fields.ts), plus a short-lived context per call. Everything lives
 // under a generation, so a rebuild fills a new one beside the live one and
-// then switches over in one step.
+// then switches over in one step. A context that cannot be read is named in
+// the log and taken as none: that call's later events go uncounted (as a call
+// whose offer was trimmed from the log), and the others' are counted.
 
 /** A call's context outlives the call by the longest any later event of it may come. */
 export interface ReportStoreOptions {
@@ -20,6 +25,7 @@ export class ReportStore {
     private readonly redis: Redis,
     private readonly prefix: string,
     private readonly options: ReportStoreOptions,
+    private readonly log: Logger,
   ) {
     this.writes = new ProjectionWrites(redis, prefix);
   }
@@ -52,8 +58,16 @@ export class ReportStore {
     });
     return {
       cursor: values[0] ?? '0-0',
-      contexts: values.slice(1).map((v) => (v ? (JSON.parse(v) as CallTally) : undefined)),
+      contexts: values.slice(1).map((json, i) => (json ? this.context(gen, callIds[i]!, json) : undefined)),
     };
+  }
+
+  private context(gen: string, callId: string, json: string): CallTally | undefined {
+    const read = readStoredRecord(reportContextSchema, json);
+    if ('record' in read) return read.record;
+    const key = this.prefix + this.genKey(gen, `ctx:${callId}`);
+    this.log.error({ callId, key, problem: read.problem }, 'report context cannot be read; its call is not counted further');
+    return undefined;
   }
 
   /**

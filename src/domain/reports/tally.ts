@@ -7,6 +7,9 @@ import { type DimensionValues, dayOf, expandFields, type FieldIncrement } from '
 // so a report over a range counts whole calls. The per-call context carries
 // what later events need from earlier ones and makes each step count once.
 
+/** How an escalation ended, as the reports count it. */
+export const ESCALATION_TALLY_OUTCOMES = ['answered', 'failed', 'cancelled'] as const;
+
 export interface EscalationTally {
   day: string;
   mode: EscalationModeName;
@@ -14,7 +17,7 @@ export interface EscalationTally {
   offered?: boolean;
   expert?: string;
   answeredMs?: number;
-  outcome?: 'answered' | 'failed' | 'cancelled';
+  outcome?: (typeof ESCALATION_TALLY_OUTCOMES)[number];
   resolved?: boolean;
   ended?: boolean;
 }
