@@ -150,7 +150,7 @@ export async function composeServices(config: Config, conn: Connections, log: Lo
         { ...config.calls, claimLeaseSec: config.presence.claimLeaseSec, instanceId: config.instanceId },
       )
     : undefined;
-  const contactStore = new ContactStore(conn.redis, prefix, config.contacts.historyRetentionDays);
+  const contactStore = new ContactStore(conn.redis, prefix, config.contacts.historyRetentionDays, log);
   const contactRecorder = new ProjectionRunner(new ContactRecorder(contactStore), events, log);
   // A call's report context must outlive every later event of it: a wrap-up, or a repeat contact.
   const reportStore = new ReportStore(

@@ -24,7 +24,8 @@ export const wrapUpInputSchema = z
   .strict();
 export type WrapUpInput = z.infer<typeof wrapUpInputSchema>;
 
-export type WrapUpRole = 'agent' | 'expert';
+export const WRAP_UP_ROLES = ['agent', 'expert'] as const;
+export type WrapUpRole = (typeof WRAP_UP_ROLES)[number];
 
 export interface WrapUp extends WrapUpInput {
   personId: string;

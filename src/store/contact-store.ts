@@ -1,7 +1,10 @@
 import type Redis from 'ioredis';
+import type { Logger } from 'pino';
 import { type ContactRecord, isWithheldCaller } from '../domain/contact';
 import type { WrapUp } from '../domain/wrap-up';
 import { ProjectionWrites, type ProjectionWrite } from './projection-writes';
+import { readStoredRecord } from './stored-record';
+import { wrapUpRecordSchema } from './wrap-up-record';
 
 /** What one call event changes in its contact record. */
 export type ContactChange =
@@ -17,7 +20,9 @@ const SCALARS = ['caller', 'serviceNumber', 'skill', 'customerId', 'offeredAt', 
  * Contact records, one hash per call (scalars, `agent:<id>`, `expert:<id>`,
  * `wrapup:<personId>`), and each customer's contacts as a sorted set by time,
  * under the caller number and, once known, the customer id. Both expire after
- * the retention; a customer's can be erased at once.
+ * the retention; a customer's can be erased at once. A wrap-up that cannot be
+ * read is named in the log and left out of its contact; the contact and the
+ * rest of the customer's history still show.
  */
 export class ContactStore {
   private readonly writes: ProjectionWrites;
@@ -27,6 +32,7 @@ export class ContactStore {
     private readonly redis: Redis,
     private readonly prefix: string,
     retentionDays: number,
+    private readonly log: Logger,
   ) {
     this.writes = new ProjectionWrites(redis, prefix);
     this.ttlSec = retentionDays * 86_400;
@@ -87,7 +93,7 @@ export class ContactStore {
   }
 
   async get(callId: string): Promise<ContactRecord | undefined> {
-    return decode(await this.redis.hgetall(this.prefix + this.contactKey(callId)));
+    return decode(await this.redis.hgetall(this.prefix + this.contactKey(callId)), this.wrapUpOf(callId));
   }
 
   /** Adds the wrap-up unless this person has one on the call already; false: a duplicate. */
@@ -125,9 +131,9 @@ export class ContactStore {
     const pipeline = this.redis.pipeline();
     for (const id of ids) pipeline.hgetall(this.prefix + this.contactKey(id));
     const replies = (await pipeline.exec()) ?? [];
-    return replies.flatMap(([err, hash]) => {
+    return replies.flatMap(([err, hash], i) => {
       if (err) throw err;
-      const contact = decode(hash as Record<string, string>);
+      const contact = decode(hash as Record<string, string>, this.wrapUpOf(ids[i]!));
       return contact ? [contact] : [];
     });
   }
@@ -145,9 +151,20 @@ export class ContactStore {
     await multi.exec();
     return ids.length;
   }
+
+  /** Reads the call's wrap-ups: one that cannot be read is named and left out. */
+  private wrapUpOf(callId: string) {
+    return (personId: string, json: string): WrapUp[] => {
+      const read = readStoredRecord(wrapUpRecordSchema, json);
+      if ('record' in read) return [read.record];
+      const key = this.prefix + this.contactKey(callId);
+      this.log.error({ callId, personId, key, field: `wrapup:${personId}`, problem: read.problem }, 'wrap-up cannot be read; left out');
+      return [];
+    };
+  }
 }
 
-function decode(hash: Record<string, string>): ContactRecord | undefined {
+function decode(hash: Record<string, string>, readWrapUp: (personId: string, json: string) => WrapUp[]): ContactRecord | undefined {
   if (!hash.callId || !hash.offeredAt) return undefined;
   const scalars = Object.fromEntries(SCALARS.flatMap((f) => (hash[f] ? [[f, hash[f]]] : []))) as Partial<Record<(typeof SCALARS)[number], string>>;
   const withPrefix = (p: string) => Object.keys(hash).filter((f) => f.startsWith(p)).map((f) => f.slice(p.length));
@@ -162,7 +179,7 @@ function decode(hash: Record<string, string>): ContactRecord | undefined {
     experts: byTime('expert:'),
     escalated: hash.escalated === '1',
     wrapUps: withPrefix('wrapup:')
-      .map((id) => JSON.parse(hash[`wrapup:${id}`] as string) as WrapUp)
+      .flatMap((id) => readWrapUp(id, hash[`wrapup:${id}`] as string))
       .sort((a, b) => a.at.localeCompare(b.at)),
   };
 }

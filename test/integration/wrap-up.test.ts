@@ -1,4 +1,6 @@
 import { personInputSchema, type PersonInput } from '../../src/domain/person';
+import { ContactStore } from '../../src/store/contact-store';
+import { capturedLog } from '../support/captured-log';
 import { eventually } from '../support/eventually';
 import { FakeTelephony } from '../support/fake-telephony';
 import { auth, startTestApp, TOKENS } from '../support/test-app';
@@ -139,6 +141,23 @@ describe('wrap-up, customer history and retention (fake telephony, real Redis)',
     const today = new Date().toISOString().slice(0, 10);
     const fcr = await t.app.inject({ url: `/v1/reports/first-contact-resolution?from=${today}&to=${today}`, headers: auth(TOKENS.supervisor) });
     expect(fcr.json().rows).toEqual([{ day: today, wrappedUp: 2, resolvedFirstContact: 0, repeatContacts: 1, rate: 0 }]);
+  });
+
+  it('history: a wrap-up that cannot be read is named and left out; the contact and the other wrap-up still show', async () => {
+    await start();
+    const callId = await callHandledByAna();
+    expect((await post(callId, wrapUp)).statusCode).toBe(201);
+    const contactKey = `${t.redis.prefix}contact:${callId}`;
+    await t.redis.connect().hset(contactKey, 'wrapup:bo', '{"personId":"bo","role":"expert"');
+
+    const res = await t.app.inject({ url: '/v1/customers/%2B43111/history', headers: auth(TOKENS.supervisor) });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().contacts).toEqual([expect.objectContaining({ callId, reason: 'billing', outcome: 'resolved' })]);
+
+    const { log, lines } = capturedLog<{ msg: string; key?: string; field?: string }>('error');
+    const contact = await new ContactStore(t.redis.connect(), t.redis.prefix, 1, log).get(callId);
+    expect(contact?.wrapUps.map((w) => w.personId)).toEqual(['ana']);
+    expect(lines).toEqual([expect.objectContaining({ msg: 'wrap-up cannot be read; left out', key: contactKey, field: 'wrapup:bo' })]);
   });
 
   it("history: callers who withhold their number are no one customer — none sees another's contacts, nor repeats them", async () => {
