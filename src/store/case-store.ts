@@ -1,5 +1,7 @@
 import type Redis from 'ioredis';
 import type { Case, CasePatch } from '../domain/case';
+import { caseRecordSchema } from './case-record';
+import { jsonOrText, problemOf } from './stored-record';
 
 const DAY_SEC = 24 * 60 * 60;
 
@@ -29,14 +31,17 @@ export class CaseStore {
     await this.write(record.id, fields, readers);
   }
 
+  /** Throws, naming the key, for a case that cannot be read. */
   async get(id: string): Promise<Case | undefined> {
     const [[, hash], [, readers]] = (await this.redis.multi().hgetall(this.caseKey(id)).smembers(this.readersKey(id)).exec()) as [
       [null, Record<string, string>],
       [null, string[]],
     ];
     if (!hash.id) return undefined;
-    const fields = Object.fromEntries(Object.entries(hash).map(([k, v]) => [k, JSON.parse(v) as unknown]));
-    return { ...(fields as unknown as Omit<Case, 'readers'>), readers: readers.sort() };
+    const fields = Object.fromEntries(Object.entries(hash).map(([k, v]) => [k, jsonOrText(v)]));
+    const checked = caseRecordSchema.safeParse({ ...fields, readers: readers.sort() });
+    if (checked.success) return checked.data;
+    throw new Error(`case "${id}" (${this.caseKey(id)}) cannot be read: ${problemOf(checked.error)}`);
   }
 
   /** Replaces the fields given; undefined when the case does not exist. */
