@@ -40,7 +40,7 @@ export class RedisEventLog implements EventFeed {
       // Thrown here, a bad message would surface inside the Redis client's reader.
       const read = readLoggedEvent(jsonOrText(message));
       if ('event' in read) this.emitter.emit('event', read.event);
-      else this.log.error({ message: message.slice(0, 200), problem: read.problem }, 'live event cannot be read; ignored');
+      else this.log.warn({ message: message.slice(0, 200), problem: read.problem }, 'live event cannot be read; ignored');
     });
   }
 

@@ -61,7 +61,7 @@ export class RedisPresenceFeed implements PresenceFeed {
       if (channel !== this.channel) return;
       const checked = wireEvent.safeParse(jsonOrText(message));
       if (checked.success) this.emitter.emit('change', toEvent(checked.data));
-      else this.log.error({ message: message.slice(0, 200), problem: problemOf(checked.error) }, 'presence change cannot be read; ignored');
+      else this.log.warn({ message: message.slice(0, 200), problem: problemOf(checked.error) }, 'presence change cannot be read; ignored');
     });
   }
 

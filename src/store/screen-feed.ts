@@ -31,7 +31,7 @@ export class RedisScreenFeed implements ScreenFeed {
       if (pattern !== this.pattern) return;
       const checked = screenMessage.safeParse(jsonOrText(message));
       if (checked.success) this.emitter.emit(channel.slice(this.channelPrefix.length), checked.data);
-      else this.log.error({ channel, message: message.slice(0, 200), problem: problemOf(checked.error) }, 'screen message cannot be read; ignored');
+      else this.log.warn({ channel, message: message.slice(0, 200), problem: problemOf(checked.error) }, 'screen message cannot be read; ignored');
     });
   }
 

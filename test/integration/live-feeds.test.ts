@@ -21,7 +21,7 @@ type LogLine = { msg: string; problem?: string };
 describe('live feeds: a message that cannot be read is named and ignored', () => {
   const redis = testRedis();
   const raw = redis.connect();
-  const { log, lines } = capturedLog<LogLine>('error');
+  const { log, lines } = capturedLog<LogLine>('warn');
 
   afterEach(() => lines.splice(0));
   afterAll(() => redis.close());
