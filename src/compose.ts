@@ -11,7 +11,7 @@ import { ClaimStore } from './store/claim-store';
 import { PeopleStore } from './store/people-store';
 import { RedisPresenceFeed } from './store/presence-feed';
 import { PresenceStore } from './store/presence-store';
-import { probeRedis, type RedisClient } from './store/redis-connection';
+import { onReconnected, probeRedis, type RedisClient } from './store/redis-connection';
 import { CallEngine } from './services/calls/call-engine';
 import { CallService } from './services/calls/call-service';
 import { RedisCommandBus } from './store/command-bus';
@@ -250,6 +250,8 @@ export async function composeServices(config: Config, conn: Connections, log: Lo
     contactReasons: config.contacts.reasons,
     metricsToken: config.metricsToken,
     projections: [contactRecorder, reportProjection],
+    /** Calls the listener when the live channels are back after a lost Redis connection: what they carried meanwhile is lost. */
+    onLiveFeedsResumed: (listener: () => void) => onReconnected(conn.subscriber, listener),
     stores: { people, presenceStore, claimStore, registrationStore, caseStore, escalationStore, contactStore, reportStore, instances },
     /** Stops taking work and waits for what is under way; the connections stay open. */
     async close() {

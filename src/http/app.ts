@@ -12,7 +12,7 @@ import type { PresenceFeed } from '../services/ports/presence-feed';
 import type { PresenceService } from '../services/presence-service';
 import { authPlugin, type TokenRegistry } from './auth';
 import { installErrorHandler } from './errors';
-import { endEventStreamsOnClose } from './sse';
+import { endEventStreamsOnClose, endEventStreamsOnResume } from './sse';
 import { closeConnectionsOnClose } from './shutdown';
 import { callRoutes } from './routes/calls';
 import { claimRoutes } from './routes/claims';
@@ -57,6 +57,8 @@ export interface AppServices {
   history: CustomerHistory;
   reports: ReportService;
   contactReasons: readonly ContactReason[];
+  /** Calls the listener when the live channels are back after a lost Redis connection. */
+  onLiveFeedsResumed(listener: () => void): () => void;
 }
 
 /** Builds the HTTP app; tests call this and use inject(), main.ts listens. */
@@ -67,6 +69,7 @@ export async function buildApp(services: AppServices, log: Logger): Promise<Fast
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
   endEventStreamsOnClose(app);
+  endEventStreamsOnResume(app, services.onLiveFeedsResumed);
   closeConnectionsOnClose(app);
 
   await app.register(swagger, {

@@ -17,6 +17,24 @@ export function endEventStreamsOnClose(app: FastifyInstance): void {
 }
 
 /**
+ * What the live channels carried while Redis was away never reached this
+ * instance's streams: each is ended then, and its client opens it again and
+ * starts over (the console reloads what it shows; the event stream replays
+ * from Last-Event-ID; the presence stream sends a fresh snapshot).
+ */
+export function endEventStreamsOnResume(app: FastifyInstance, onResumed: (listener: () => void) => () => void): void {
+  const stop = onResumed(() => {
+    if (app.eventStreams.size === 0) return;
+    app.log.warn({ streams: app.eventStreams.size }, 'live channels back after a lost Redis connection: ending the open event streams so their clients start over');
+    for (const end of app.eventStreams) end();
+  });
+  app.addHook('onClose', (_app, done) => {
+    stop();
+    done();
+  });
+}
+
+/**
  * Turns the reply into a server-sent event stream. Sends a comment every
  * 15 s so proxies keep the connection open, and calls `onClose` once when
  * the client goes away.

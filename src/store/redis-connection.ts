@@ -18,6 +18,26 @@ export function connectRedis(url: string, name: string): Redis {
   });
 }
 
+/**
+ * Calls `listener` each time the connection is ready again after it was lost
+ * (not on the first connect). A subscriber is subscribed again as it becomes
+ * ready (ioredis re-sends its subscriptions), but what was published while it
+ * was away never reaches it: Redis keeps no pub/sub message.
+ */
+export function onReconnected(redis: Redis, listener: () => void): () => void {
+  let lost = false;
+  const onLost = () => (lost = true);
+  const onReady = () => {
+    if (!lost) return;
+    lost = false;
+    listener();
+  };
+  redis.on('close', onLost).on('ready', onReady);
+  return () => {
+    redis.off('close', onLost).off('ready', onReady);
+  };
+}
+
 export function redisState(redis: Redis): 'connected' | 'connecting' | 'disconnected' {
   if (redis.status === 'ready') return 'connected';
   if (redis.status === 'end' || redis.status === 'close') return 'disconnected';

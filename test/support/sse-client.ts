@@ -8,6 +8,8 @@ export async function openSse(url: string, token: string) {
   const listeners: ((e: { event: string; data: unknown }) => void)[] = [];
   const decoder = new TextDecoder();
   let buffer = '';
+  let markEnded!: () => void;
+  const ended = new Promise<void>((resolve) => (markEnded = resolve));
   void (async () => {
     try {
       for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
@@ -29,6 +31,7 @@ export async function openSse(url: string, token: string) {
     } catch {
       // aborted by close()
     }
+    markEnded();
   })();
   return {
     events,
@@ -49,6 +52,8 @@ export async function openSse(url: string, token: string) {
     onEvent(listener: (e: { event: string; data: unknown }) => void) {
       listeners.push(listener);
     },
+    /** Resolves when the stream ends: the server ended it, or close(). */
+    ended,
     close: () => controller.abort(),
   };
 }

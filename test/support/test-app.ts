@@ -2,6 +2,7 @@ import pino from 'pino';
 import { composeApp, composeServices } from '../../src/compose';
 import { toConfig, settingsSchema } from '../../src/config/schema';
 import { TokenRegistry } from '../../src/http/auth';
+import { connectRedis } from '../../src/store/redis-connection';
 import type { Adapters } from '../../src/compose';
 import { testRedis } from './test-redis';
 
@@ -16,14 +17,20 @@ export const TOKENS = {
 
 export const auth = (token: string) => ({ authorization: `Bearer ${token}` });
 
-/** The real app on a fresh key prefix of the suite's Redis, with settings overridable. */
-export async function startTestApp(settings: Record<string, string> = {}, adapters: Adapters = {}) {
+/**
+ * The real app on a fresh key prefix of the suite's Redis, with settings
+ * overridable. `connectionName`: its two connections are made as the service
+ * makes them (connectRedis) under that name, for a test to find them in CLIENT LIST.
+ */
+export async function startTestApp(settings: Record<string, string> = {}, adapters: Adapters = {}, connectionName?: string) {
   const redis = testRedis();
   const config = toConfig(
     settingsSchema.parse({ AUTH_TOKENS_FILE: 'unused', REDIS_URL: redis.url, REDIS_KEY_PREFIX: redis.prefix, ...settings }),
   );
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const services = await composeServices(config, { redis: redis.connect(), subscriber: redis.connect() }, log, adapters);
+  const connect = () => (connectionName ? connectRedis(redis.url, connectionName) : redis.connect());
+  const conn = { redis: connect(), subscriber: connect() };
+  const services = await composeServices(config, conn, log, adapters);
   const tokens = new TokenRegistry([
     { token: TOKENS.admin, role: 'admin' },
     { token: TOKENS.supervisor, role: 'supervisor' },
@@ -42,6 +49,7 @@ export async function startTestApp(settings: Record<string, string> = {}, adapte
     async close() {
       await app.close();
       await services.close();
+      if (connectionName) await Promise.all([conn.redis.quit(), conn.subscriber.quit()]);
       await redis.close();
     },
   };
