@@ -85,6 +85,15 @@ const peakRssMb = (pid: number) => {
   return kb ? Number(kb) / 1024 : NaN;
 };
 
+/** Where (c)'s time went: our part (two hops through drachtio-server), and FreeSWITCH's. */
+function cStepsLine(steps: readonly [number, number, number][]): string {
+  const step = (i: number) => {
+    const sorted = steps.map((s) => s[i] as number).sort((x, y) => x - y);
+    return `p50 ${percentile(sorted, 50).toFixed(1)} p95 ${percentile(sorted, 95).toFixed(1)} ms`;
+  };
+  return `200 OK → our re-INVITE to FreeSWITCH ${step(0)}; its 200 to it ${step(1)}; that 200 → in the room (our join command, then the expert's FreeSWITCH channel taking it at its next packet tick) ${step(2)}`;
+}
+
 function summary(name: string, values: number[], target: number, baseline: { p50: number; p95: number }) {
   const sorted = [...values].sort((a, b) => a - b);
   const p50 = percentile(sorted, 50);
@@ -283,6 +292,8 @@ async function main() {
     const b: number[] = [];
     const c: number[] = [];
     const cHeard: number[] = [];
+    /** (c) by step, on the wire: to our re-INVITE to FreeSWITCH, its 200, then to the room. */
+    const cSteps: [number, number, number][] = [];
     const failed: string[] = [];
     // This process plays the agents' screens: from the answer event it was sent to its escalation request, on the wire.
     const benchLag: number[] = [];
@@ -341,6 +352,8 @@ async function main() {
       b.push(t3 - t2);
       c.push(joined - t4);
       cHeard.push((heard ?? NaN) - t4);
+      const { mediaReinvite, mediaOk } = stamps;
+      if (mediaReinvite !== undefined && mediaOk !== undefined) cSteps.push([mediaReinvite - t4, mediaOk - mediaReinvite, joined - mediaOk]);
     }
 
     fs.writeFileSync(path.join(OUT, 'calls.json'), JSON.stringify(perCall, null, 1));
@@ -355,6 +368,7 @@ async function main() {
     console.log(summary('(b) escalation request → expert phone INVITE', b, 25, baseline));
     console.log(summary('(c) expert 200 OK → expert in the room', c, 50, baseline));
     console.log(summary("(c') the same, as an ESL listener heard of it", cHeard, 50, baseline));
+    if (cSteps.length) console.log(`    by step (${cSteps.length} calls): ${cStepsLine(cSteps)}`);
     console.log(`failed calls: ${failed.length} of ${CALLS}${escalationFailures.length ? `; refused escalations: ${escalationFailures.length}` : ''}`);
     for (const line of [...failed, ...escalationFailures].slice(0, 10)) console.log(`  ${line}`);
     // A phone that answered late fails a call the stack served in time.

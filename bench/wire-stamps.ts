@@ -19,6 +19,9 @@ export interface CallStamps {
   requested?: number;
   expertInvite?: number;
   expertOk?: number;
+  /** Our re-INVITE handing the expert's answer to FreeSWITCH, and its 200 to it: the steps of (c). */
+  mediaReinvite?: number;
+  mediaOk?: number;
 }
 
 /**
@@ -45,6 +48,8 @@ export class WireStamps {
   private readonly fromAgents: WirePacket[];
   private readonly fromService: WirePacket[];
   private readonly byes: WirePacket[];
+  private readonly fromDrachtio: WirePacket[];
+  private readonly oksToDrachtio: WirePacket[];
 
   constructor(packets: readonly WirePacket[], ports: BenchPorts) {
     const invites = packets.filter((p) => p.payload.startsWith('INVITE '));
@@ -56,20 +61,43 @@ export class WireStamps {
     this.fromAgents = packets.filter((p) => p.srcPort === ports.agents && p.dstPort === ports.sip && p.payload.startsWith('SIP/2.0 200'));
     this.fromService = packets.filter((p) => p.srcPort === ports.service);
     this.byes = packets.filter((p) => p.dstPort === ports.sip && p.payload.startsWith('BYE '));
+    this.fromDrachtio = invites.filter((p) => p.srcPort === ports.sip);
+    this.oksToDrachtio = packets.filter((p) => p.dstPort === ports.sip && p.payload.startsWith('SIP/2.0 200'));
   }
 
   of(customerNumber: string, callId: string): CallStamps {
     const expertInvite = this.toExperts.find((p) => sipHeader(p.payload, 'X-Call-Id') === callId);
     const sipCallId = expertInvite && sipHeader(expertInvite.payload, 'Call-ID');
+    const expertOk = sipCallId
+      ? this.fromExperts.find((p) => sipHeader(p.payload, 'Call-ID') === sipCallId && /INVITE/.test(sipHeader(p.payload, 'CSeq') ?? ''))
+      : undefined;
+    const mediaReinvite = expertOk && this.reinviteWith(expertOk);
     return {
       customerInvite: this.toDrachtio.find((p) => sipHeader(p.payload, 'From')?.includes(`<sip:${customerNumber}@`))?.at,
       agentInvite: this.agentInviteOf(customerNumber)?.at,
       requested: this.toService.find((p) => p.payload.startsWith(`POST /v1/calls/${callId}/escalations `))?.at,
       expertInvite: expertInvite?.at,
-      expertOk: sipCallId
-        ? this.fromExperts.find((p) => sipHeader(p.payload, 'Call-ID') === sipCallId && /INVITE/.test(sipHeader(p.payload, 'CSeq') ?? ''))?.at
-        : undefined,
+      expertOk: expertOk?.at,
+      mediaReinvite: mediaReinvite?.at,
+      mediaOk: mediaReinvite && this.okTo(mediaReinvite)?.at,
     };
+  }
+
+  /**
+   * The INVITE drachtio sent carrying a phone's answer SDP (its origin and
+   * media lines: the phone's session id is its call's number, its port the
+   * phone process's): the re-INVITE handing it to FreeSWITCH.
+   */
+  private reinviteWith(answer: WirePacket): WirePacket | undefined {
+    const lines = answer.payload.split(/\r?\n/).filter((line) => line.startsWith('o=') || line.startsWith('m='));
+    if (lines.length < 2) return undefined;
+    return this.fromDrachtio.find((p) => lines.every((line) => p.payload.includes(line)));
+  }
+
+  private okTo(request: WirePacket): WirePacket | undefined {
+    const callId = sipHeader(request.payload, 'Call-ID');
+    const cseq = sipHeader(request.payload, 'CSeq');
+    return this.oksToDrachtio.find((p) => sipHeader(p.payload, 'Call-ID') === callId && sipHeader(p.payload, 'CSeq') === cseq);
   }
 
   private agentInviteOf(customerNumber: string): WirePacket | undefined {

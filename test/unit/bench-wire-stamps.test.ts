@@ -87,6 +87,8 @@ describe('bench:live times on the wire', () => {
       requested: t0 + 300,
       expertInvite: t0 + 312.125,
       expertOk: t0 + 420,
+      mediaReinvite: undefined,
+      mediaOk: undefined,
     });
     expect(stamps.of('+43980002', 'call-2')).toEqual({
       customerInvite: undefined,
@@ -94,6 +96,32 @@ describe('bench:live times on the wire', () => {
       requested: undefined,
       expertInvite: undefined,
       expertOk: undefined,
+      mediaReinvite: undefined,
+      mediaOk: undefined,
+    });
+  });
+
+  it("finds the re-INVITE handing the expert's answer to FreeSWITCH by that answer's SDP, and FreeSWITCH's 200 to it", () => {
+    const sdp = (session: number, port: number) => `v=0\r\no=phone ${session} 2353687637 IN IP4 127.0.0.1\r\ns=-\r\nm=audio ${port} RTP/AVP 0 101\r\n`;
+    const withSdp = (message: string, body: string) => message.replace('Content-Length: 0\r\n\r\n', `Content-Length: ${body.length}\r\n\r\n${body}`);
+    const reinvite = (callId: string, body: string) => withSdp(sip('INVITE sip:standby@127.0.0.1:5088 SIP/2.0', { 'Call-ID': callId, CSeq: '2 INVITE' }), body);
+    const ok = (callId: string, cseq: string) => sip('SIP/2.0 200 OK', { 'Call-ID': callId, CSeq: cseq });
+    const answered = [
+      ...frames.slice(0, -1),
+      { atMs: t0 + 420, ip: ipv4Udp(PORTS.experts, PORTS.sip, withSdp(expertOk, sdp(1, 16072))) },
+      // The agents' phone answers its own call 1 with the same session id, from its own media port.
+      { atMs: t0 + 420.5, ip: ipv4Udp(PORTS.sip, 5088, reinvite('fs-agent', sdp(1, 16000))) },
+      // Another expert call's answer, handed on first.
+      { atMs: t0 + 421, ip: ipv4Udp(PORTS.sip, 5088, reinvite('fs-other', sdp(2, 16072))) },
+      { atMs: t0 + 423.5, ip: ipv4Udp(PORTS.sip, 5088, reinvite('fs-expert', sdp(1, 16072))) },
+      { atMs: t0 + 423.75, ip: ipv4Udp(5088, PORTS.sip, ok('fs-other', '2 INVITE')) },
+      { atMs: t0 + 424, ip: ipv4Udp(5088, PORTS.sip, ok('fs-expert', '1 INVITE')) },
+      { atMs: t0 + 424.25, ip: ipv4Udp(5088, PORTS.sip, ok('fs-expert', '2 INVITE')) },
+    ];
+    expect(new WireStamps(parsePcap(pcap(answered)), PORTS).of('+43980001', 'call-1')).toMatchObject({
+      expertOk: t0 + 420,
+      mediaReinvite: t0 + 423.5,
+      mediaOk: t0 + 424.25,
     });
   });
 
