@@ -85,6 +85,12 @@ export function cancellable(e: Escalation): boolean {
   return e.state === 'hunting' || e.state === 'ringing' || e.state === 'consulting';
 }
 
+/** Whether the escalation is ringing this person's phone now. */
+export function ringing(e: Escalation, personId: string): boolean {
+  const attempt = e.attempts.at(-1);
+  return e.state === 'ringing' && attempt?.outcome === 'ringing' && attempt.expertId === personId;
+}
+
 /** Who may be claimed for a target: experts with the skills (or the one named), none of `exclude`. */
 export function criteriaFor(target: EscalationTarget, exclude: string[]): Criteria {
   if (target.expertId) return { role: 'expert', personId: target.expertId, skills: [], exclude };

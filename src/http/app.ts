@@ -92,7 +92,7 @@ export async function buildApp(services: AppServices, log: Logger): Promise<Fast
   await app.register(conferenceRoutes, { calls: services.callService });
   await app.register(escalationRoutes, { escalations: services.escalations });
   await app.register(caseRoutes, { cases: services.cases });
-  await app.register(screenRoutes, { screens: services.screens, events: services.events });
+  await app.register(screenRoutes, { screens: services.screens, events: services.events, escalations: services.escalations });
   await app.register(sessionRoutes, { directory: services.directory });
   await app.register(consoleRoutes);
   await app.register(wrapUpRoutes, { wrapUps: services.wrapUps });

@@ -8,10 +8,14 @@ import { jsonOrText, problemOf } from './stored-record';
 /** Checked: a message read wrong here would surface inside the Redis client's reader. */
 const screenMessage = z.object({ kind: z.enum(SCREEN_MESSAGE_KINDS), data: z.unknown() });
 
+/** How long a person's last offer is kept: longer than any phone rings (whether it still does is checked on reading). */
+const OFFER_KEPT_SEC = 600;
+
 /**
  * Screen messages over one pattern subscription: a message for a person
- * reaches their stream on any instance. Nothing is kept: a screen that is
- * not open misses it (the case stays readable through the API).
+ * reaches their stream on any instance. Only each person's last offer is
+ * kept, for a screen that opens while their phone rings; the rest reach only
+ * the screens open at the time.
  */
 export class RedisScreenFeed implements ScreenFeed {
   private readonly emitter = new EventEmitter();
@@ -21,10 +25,10 @@ export class RedisScreenFeed implements ScreenFeed {
   constructor(
     private readonly redis: Redis,
     private readonly subscriber: Redis,
-    prefix: string,
+    private readonly keyPrefix: string,
     private readonly log: Logger,
   ) {
-    this.channelPrefix = `${prefix}screen:`;
+    this.channelPrefix = `${keyPrefix}screen:`;
     this.pattern = `${this.channelPrefix}*`;
     this.emitter.setMaxListeners(0);
     subscriber.on('pmessage', (pattern: string, channel: string, message: string) => {
@@ -40,7 +44,26 @@ export class RedisScreenFeed implements ScreenFeed {
   }
 
   async push(personId: string, message: ScreenMessage): Promise<void> {
-    await this.redis.publish(this.channelPrefix + personId, JSON.stringify(message));
+    const json = JSON.stringify(message);
+    if (message.kind !== 'offer') {
+      await this.redis.publish(this.channelPrefix + personId, json);
+      return;
+    }
+    // One round trip: the offer goes out on the ringing path.
+    await this.redis.multi().set(this.offerKey(personId), json, 'EX', OFFER_KEPT_SEC).publish(this.channelPrefix + personId, json).exec();
+  }
+
+  async lastOffer(personId: string): Promise<ScreenMessage | undefined> {
+    const json = await this.redis.get(this.offerKey(personId));
+    if (!json) return undefined;
+    const checked = screenMessage.safeParse(jsonOrText(json));
+    if (checked.success) return checked.data;
+    this.log.error({ key: this.offerKey(personId), problem: problemOf(checked.error) }, 'kept offer cannot be read; not shown');
+    return undefined;
+  }
+
+  private offerKey(personId: string): string {
+    return `${this.keyPrefix}screen-offer:${personId}`;
   }
 
   subscribe(personId: string, listener: (message: ScreenMessage) => void): () => void {

@@ -247,6 +247,36 @@ describe('escalation (fake telephony, real Redis)', () => {
     await expectNothingLeft();
   });
 
+  it("escalation: a screen opened while the expert's phone rings shows the offer; opened once it stopped, it does not", async () => {
+    await start();
+    await available(agent('ana'), expert('bo'), expert('cy'));
+    const { call, customer } = await connectedCall();
+    const { id, caseId } = (
+      await escalate(call.id, { target: { skills: [{ name: 'billing', minLevel: 1 }] }, mode: 'conference', case: caseBody })
+    ).json();
+    const toBo = await dialTo('bo');
+    const screenOf = async (who: 'bo' | 'cy') => {
+      const screen = await openSse(`${await baseUrl()}/v1/experts/${who}/stream`, who === 'bo' ? TOKENS.expertBo : TOKENS.expertCy);
+      closers.push(screen.close);
+      return screen;
+    };
+
+    const late = await screenOf('bo');
+    const pop = await late.waitFor((e) => e.event === 'offer');
+    expect(pop.data).toMatchObject({ escalation: { id, state: 'ringing' }, case: { id: caseId, reason: caseBody.reason } });
+    expect(late.events.filter((e) => e.event === 'offer')).toHaveLength(1);
+
+    toBo.fail('declined', 603);
+    await dialTo('cy');
+    const afterDecline = await screenOf('bo');
+    const cyScreen = await screenOf('cy');
+    await cyScreen.waitFor((e) => e.event === 'offer');
+    await afterDecline.waitFor(() => true, 300).catch(() => undefined);
+    expect(afterDecline.events).toEqual([]);
+    customer.remoteHangup();
+    await expectNothingLeft();
+  });
+
   it('escalation: when the deadline passes with nobody, the agent keeps the customer and is told why', async () => {
     await start();
     await available(agent('ana'), expert('bo'));

@@ -1,14 +1,24 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { EscalationService } from '../../services/escalations/escalation-service';
 import type { EventFeed } from '../../services/ports/event-feed';
-import type { ScreenFeed } from '../../services/ports/screen-feed';
+import type { ScreenFeed, ScreenMessage } from '../../services/ports/screen-feed';
 import { requireRole, requireSelfOrManager } from '../auth';
 import { replayQuery, streamEvents } from '../event-replay';
 import { openEventStream } from '../sse';
 import { idParams } from '../schemas';
 
 /** Live feeds for consoles: a person's own screen, and the whole event log. */
-export const screenRoutes: FastifyPluginAsyncZod<{ screens: ScreenFeed; events: EventFeed }> = async (app, { screens, events }) => {
+type ScreenDeps = { screens: ScreenFeed; events: EventFeed; escalations: Pick<EscalationService, 'isRinging'> };
+
+export const screenRoutes: FastifyPluginAsyncZod<ScreenDeps> = async (app, { screens, events, escalations }) => {
+  /** The offer this person's phone rings for now, as last pushed to their screen. */
+  const standingOffer = async (personId: string): Promise<ScreenMessage | undefined> => {
+    const offer = await screens.lastOffer(personId);
+    const escalationId = (offer?.data as { escalation?: { id?: string } } | undefined)?.escalation?.id;
+    return offer && escalationId && (await escalations.isRinging(escalationId, personId)) ? offer : undefined;
+  };
+
   app.get(
     '/v1/experts/:id/stream',
     {
@@ -20,9 +30,20 @@ export const screenRoutes: FastifyPluginAsyncZod<{ screens: ScreenFeed; events: 
       },
     },
     async (request, reply) => {
-      requireSelfOrManager(request, request.params.id, 'read only their own screen stream');
-      const stream = openEventStream(request, reply, () => stop());
-      const stop = screens.subscribe(request.params.id, (m) => stream.send(m.kind, m.data));
+      const { id } = request.params;
+      requireSelfOrManager(request, id, 'read only their own screen stream');
+      // A screen opened while the phone rings shows the offer it missed. Live
+      // messages wait behind it, so an end of that offer never comes first.
+      let buffered: ScreenMessage[] | undefined = [];
+      const stop = screens.subscribe(id, (m) => (buffered ? buffered.push(m) : stream.send(m.kind, m.data)));
+      const stream = openEventStream(request, reply, stop);
+      const offer = await standingOffer(id).catch((err: unknown) => {
+        request.log.warn({ err, personId: id }, 'the standing offer could not be read; the screen gets the next ones');
+        return undefined;
+      });
+      if (offer) stream.send(offer.kind, offer.data);
+      for (const m of buffered) stream.send(m.kind, m.data);
+      buffered = undefined;
     },
   );
 

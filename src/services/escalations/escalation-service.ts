@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Case } from '../../domain/case';
 import { ConflictError, ForbiddenError, NoneAvailableError, NotFoundError } from '../../domain/errors';
-import { type Escalation, type EscalationRequest, cancellable, criteriaFor, mergeable } from '../../domain/escalation';
+import { type Escalation, type EscalationRequest, cancellable, criteriaFor, mergeable, ringing } from '../../domain/escalation';
 import { isStaffManager, type Principal } from '../../domain/principal';
 import type { CaseStore } from '../../store/case-store';
 import type { EscalationStore } from '../../store/escalation-store';
@@ -91,17 +91,16 @@ export class EscalationService {
   async decline(id: string, principal: Principal): Promise<Escalation> {
     const escalation = await this.deps.escalations.get(id);
     if (!escalation) throw new NotFoundError('escalation', id);
-    const ringing = escalation.attempts.at(-1);
-    if (escalation.state !== 'ringing' || ringing?.outcome !== 'ringing' || ringing.expertId !== principal.personId) {
-      throw new ConflictError('not_offered', `escalation "${id}" is not ringing you now`);
-    }
-    await this.deps.calls.send({
-      type: 'escalation.decline',
-      callId: escalation.callId,
-      escalationId: id,
-      expertId: ringing.expertId,
-    });
+    const { personId } = principal;
+    if (!personId || !ringing(escalation, personId)) throw new ConflictError('not_offered', `escalation "${id}" is not ringing you now`);
+    await this.deps.calls.send({ type: 'escalation.decline', callId: escalation.callId, escalationId: id, expertId: personId });
     return escalation;
+  }
+
+  /** Whether the escalation is ringing this person's phone now (its offer still stands). */
+  async isRinging(id: string, personId: string): Promise<boolean> {
+    const escalation = await this.deps.escalations.get(id);
+    return escalation !== undefined && ringing(escalation, personId);
   }
 
   private async create(id: string, call: Awaited<ReturnType<CallService['get']>>, principal: Principal, body: EscalationRequest) {

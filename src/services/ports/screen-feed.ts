@@ -13,6 +13,8 @@ export interface ScreenMessage {
 
 export interface ScreenFeed {
   push(personId: string, message: ScreenMessage): Promise<void>;
+  /** The last offer pushed to this person, if recent: a screen opened while their phone rings shows it. */
+  lastOffer(personId: string): Promise<ScreenMessage | undefined>;
   /** Returns the function that stops listening. */
   subscribe(personId: string, listener: (message: ScreenMessage) => void): () => void;
 }
