@@ -58,5 +58,24 @@ describe('expert screen (headless Chromium, real app)', () => {
       expect((await declined).method()).toBe('POST');
       await offer.waitFor({ state: 'detached' });
     });
+
+    it('pops the case when I open my screen after my phone started ringing', async () => {
+      await c.app.setPresence('ana', 'available', TOKENS.agentAna);
+      await c.app.setPresence('bo', 'available', TOKENS.expertBo);
+      const call = await c.app.connectedCall('+43111', 'ana');
+      const res = await c.app.app.inject({
+        method: 'POST',
+        url: `/v1/calls/${call.id}/escalations`,
+        headers: auth(TOKENS.agentAna),
+        payload: { target: { expertId: 'bo' }, mode: 'conference', case: { reason: 'Router reboots', summary: 'Every hour since Monday' } },
+      });
+      expect(res.statusCode).toBe(202);
+      await eventually(async () => expect((await c.app.services.stores.escalationStore.get(res.json().id))?.state).toBe('ringing'));
+
+      await signIn(c.page, c.app.base, TOKENS.expertBo);
+      const offer = c.page.getByRole('alertdialog');
+      await offer.waitFor();
+      expect(await offer.textContent()).toContain('Every hour since Monday');
+    });
   });
 });
