@@ -9,12 +9,9 @@ import type { z } from 'zod';
  * or why it is not one (not JSON, or a field missing or of the wrong kind).
  */
 export function readStoredRecord<T>(schema: z.ZodType<T>, json: string, kept: Record<string, unknown> = {}): { record: T } | { problem: string } {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(json);
-  } catch {
-    return { problem: 'not JSON' };
-  }
+  const doc = jsonOrText(json);
+  // Only text that is not JSON comes back as itself (a JSON string has its quotes taken off).
+  if (doc === json) return { problem: 'not JSON' };
   const checked = schema.safeParse(typeof doc === 'object' && doc !== null ? { ...doc, ...kept } : doc);
   if (checked.success) return { record: checked.data };
   return { problem: problemOf(checked.error) };
