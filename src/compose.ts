@@ -31,6 +31,7 @@ import { CaseLinks } from './services/escalations/case-links';
 import { CaseService } from './services/escalations/case-service';
 import { EscalationRuns } from './services/escalations/escalation-runs';
 import { EscalationService } from './services/escalations/escalation-service';
+import { ExpertOffers } from './services/escalations/expert-offers';
 import { WebhookSender } from './services/webhooks/webhook-sender';
 import { WebhookDelivery, type WebhookExtras } from './services/webhooks/webhook-delivery';
 import { FetchWebhookTransport } from './http/webhook-transport';
@@ -176,6 +177,15 @@ export async function composeServices(config: Config, conn: Connections, log: Lo
     { calls: callService, claims, escalations: escalationStore, cases: caseStore, events },
     { ...config.escalations, claimLeaseSec: config.presence.claimLeaseSec },
   );
+  const offers = new ExpertOffers({
+    screens,
+    escalations: escalationStore,
+    cases: caseStore,
+    calls: callStore,
+    // The customer's earlier contacts, by their CRM id when the agent gave one, else the number they call from.
+    historyFor: async (record, callerNumber) =>
+      (await history.forCustomer(record.customer.id ?? callerNumber)).filter((entry) => entry.callId !== record.callId),
+  });
   let runs: EscalationRuns | undefined;
   if (telephony && engine) {
     const conference = new ConferenceControl(engine, { telephony, events });
@@ -191,9 +201,7 @@ export async function composeServices(config: Config, conn: Connections, log: Lo
       escalations: escalationStore,
       cases: caseStore,
       screens,
-      // The customer's earlier contacts, by their CRM id when the agent gave one, else the number they call from.
-      historyFor: async (record, callerNumber) =>
-        (await history.forCustomer(record.customer.id ?? callerNumber)).filter((entry) => entry.callId !== record.callId),
+      offers,
       log,
       claimLeaseSec: config.presence.claimLeaseSec,
       caseLinks,
@@ -239,6 +247,7 @@ export async function composeServices(config: Config, conn: Connections, log: Lo
     escalations,
     cases,
     screens,
+    offers,
     calls: callStore,
     registrations,
     health,

@@ -26,6 +26,7 @@ import { escalationRoutes } from './routes/escalations';
 import { screenRoutes } from './routes/screens';
 import type { CaseService } from '../services/escalations/case-service';
 import type { EscalationService } from '../services/escalations/escalation-service';
+import type { ExpertOffers } from '../services/escalations/expert-offers';
 import type { ScreenFeed } from '../services/ports/screen-feed';
 import { sessionRoutes } from './routes/session';
 import { contactReasonRoutes } from './routes/contact-reasons';
@@ -49,6 +50,7 @@ export interface AppServices {
   escalations: EscalationService;
   cases: CaseService;
   screens: ScreenFeed;
+  offers: ExpertOffers;
   health: HealthProbe;
   tokens: TokenRegistry;
   metrics: ServiceMetrics;
@@ -92,7 +94,7 @@ export async function buildApp(services: AppServices, log: Logger): Promise<Fast
   await app.register(conferenceRoutes, { calls: services.callService });
   await app.register(escalationRoutes, { escalations: services.escalations });
   await app.register(caseRoutes, { cases: services.cases });
-  await app.register(screenRoutes, { screens: services.screens, events: services.events, escalations: services.escalations });
+  await app.register(screenRoutes, { screens: services.screens, events: services.events, offers: services.offers });
   await app.register(sessionRoutes, { directory: services.directory });
   await app.register(consoleRoutes);
   await app.register(wrapUpRoutes, { wrapUps: services.wrapUps });

@@ -8,14 +8,13 @@ import { jsonOrText, problemOf } from './stored-record';
 /** Checked: a message read wrong here would surface inside the Redis client's reader. */
 const screenMessage = z.object({ kind: z.enum(SCREEN_MESSAGE_KINDS), data: z.unknown() });
 
-/** How long a person's last offer is kept: longer than any phone rings (whether it still does is checked on reading). */
+/** How long which escalation was last offered to a person is kept: longer than any phone rings (whether it still does is checked on reading). */
 const OFFER_KEPT_SEC = 600;
 
 /**
  * Screen messages over one pattern subscription: a message for a person
- * reaches their stream on any instance. Only each person's last offer is
- * kept, for a screen that opens while their phone rings; the rest reach only
- * the screens open at the time.
+ * reaches their screens open at the time, on any instance. Which escalation was last offered to each person is kept, so that a
+ * screen that opens while their phone rings can be shown the offer.
  */
 export class RedisScreenFeed implements ScreenFeed {
   private readonly emitter = new EventEmitter();
@@ -44,22 +43,20 @@ export class RedisScreenFeed implements ScreenFeed {
   }
 
   async push(personId: string, message: ScreenMessage): Promise<void> {
-    const json = JSON.stringify(message);
-    if (message.kind !== 'offer') {
-      await this.redis.publish(this.channelPrefix + personId, json);
-      return;
-    }
-    // One round trip: the offer goes out on the ringing path.
-    await this.redis.multi().set(this.offerKey(personId), json, 'EX', OFFER_KEPT_SEC).publish(this.channelPrefix + personId, json).exec();
+    await this.redis.publish(this.channelPrefix + personId, JSON.stringify(message));
   }
 
-  async lastOffer(personId: string): Promise<ScreenMessage | undefined> {
-    const json = await this.redis.get(this.offerKey(personId));
-    if (!json) return undefined;
-    const checked = screenMessage.safeParse(jsonOrText(json));
-    if (checked.success) return checked.data;
-    this.log.error({ key: this.offerKey(personId), problem: problemOf(checked.error) }, 'kept offer cannot be read; not shown');
-    return undefined;
+  async pushOffer(personId: string, escalationId: string, message: ScreenMessage): Promise<void> {
+    // One round trip: the offer goes out on the ringing path.
+    await this.redis
+      .multi()
+      .set(this.offerKey(personId), escalationId, 'EX', OFFER_KEPT_SEC)
+      .publish(this.channelPrefix + personId, JSON.stringify(message))
+      .exec();
+  }
+
+  async offeredEscalation(personId: string): Promise<string | undefined> {
+    return (await this.redis.get(this.offerKey(personId))) ?? undefined;
   }
 
   private offerKey(personId: string): string {

@@ -824,7 +824,7 @@ describe('escalation (fake telephony, real Redis)', () => {
     });
   });
 
-  it('escalation: the pop carries the customer\'s earlier contacts', async () => {
+  it("escalation: the pop carries the customer's earlier contacts; a screen opened after their erasure, while the phone rings, shows none", async () => {
     await start({ WRAPUP_SEC: '0' });
     await available(agent('ana'), expert('bo'));
     const first = await connectedCall();
@@ -842,6 +842,15 @@ describe('escalation (fake telephony, real Redis)', () => {
     const { history } = pop.data as { history: { callId: string; escalated: boolean }[] };
     expect(history.map((h) => h.callId)).toEqual([first.call.id]);
     expect(history[0]).toMatchObject({ escalated: true });
+
+    // The customer is erased while bo's phone rings: a screen opened now shows the case, not their contacts.
+    await dialTo('bo');
+    const erased = await t.app.inject({ method: 'DELETE', url: `/v1/customers/${caseBody.customer.id}`, headers: auth(TOKENS.supervisor) });
+    expect(erased.json()).toEqual({ erased: 2 }); // the first call's contact, and this one's
+    const late = await openSse(`${await baseUrl()}/v1/experts/bo/stream`, TOKENS.expertBo);
+    closers.push(late.close);
+    const replayed = await late.waitFor((e) => e.event === 'offer');
+    expect(replayed.data).toMatchObject({ case: { customer: caseBody.customer }, history: [] });
     second.customer.remoteHangup();
     await expectNothingLeft();
   });

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { EscalationService } from '../../services/escalations/escalation-service';
+import type { ExpertOffers } from '../../services/escalations/expert-offers';
 import type { EventFeed } from '../../services/ports/event-feed';
 import type { ScreenFeed, ScreenMessage } from '../../services/ports/screen-feed';
 import { requireRole, requireSelfOrManager } from '../auth';
@@ -9,16 +9,9 @@ import { openEventStream } from '../sse';
 import { idParams } from '../schemas';
 
 /** Live feeds for consoles: a person's own screen, and the whole event log. */
-type ScreenDeps = { screens: ScreenFeed; events: EventFeed; escalations: Pick<EscalationService, 'isRinging'> };
+type ScreenDeps = { screens: ScreenFeed; events: EventFeed; offers: Pick<ExpertOffers, 'standing'> };
 
-export const screenRoutes: FastifyPluginAsyncZod<ScreenDeps> = async (app, { screens, events, escalations }) => {
-  /** The offer this person's phone rings for now, as last pushed to their screen. */
-  const standingOffer = async (personId: string): Promise<ScreenMessage | undefined> => {
-    const offer = await screens.lastOffer(personId);
-    const escalationId = (offer?.data as { escalation?: { id?: string } } | undefined)?.escalation?.id;
-    return offer && escalationId && (await escalations.isRinging(escalationId, personId)) ? offer : undefined;
-  };
-
+export const screenRoutes: FastifyPluginAsyncZod<ScreenDeps> = async (app, { screens, events, offers }) => {
   app.get(
     '/v1/experts/:id/stream',
     {
@@ -37,7 +30,7 @@ export const screenRoutes: FastifyPluginAsyncZod<ScreenDeps> = async (app, { scr
       let buffered: ScreenMessage[] | undefined = [];
       const stop = screens.subscribe(id, (m) => (buffered ? buffered.push(m) : stream.send(m.kind, m.data)));
       const stream = openEventStream(request, reply, stop);
-      const offer = await standingOffer(id).catch((err: unknown) => {
+      const offer = await offers.standing(id).catch((err: unknown) => {
         request.log.warn({ err, personId: id }, 'the standing offer could not be read; the screen gets the next ones');
         return undefined;
       });

@@ -15,6 +15,7 @@ import type { PresenceService } from '../presence-service';
 import type { BackgroundWork } from '../background-work';
 import { caseHeaders } from './case-headers';
 import type { CaseLinks } from './case-links';
+import type { ExpertOffers } from './expert-offers';
 
 export interface EscalationRunDeps {
   engine: CallEngine;
@@ -25,8 +26,7 @@ export interface EscalationRunDeps {
   escalations: EscalationStore;
   cases: CaseStore;
   screens: ScreenFeed;
-  /** What the expert's screen shows of the customer's earlier contacts. */
-  historyFor: (record: Case, callerNumber: string) => Promise<unknown[]>;
+  offers: ExpertOffers;
   log: Logger;
   claimLeaseSec: number;
   caseLinks: CaseLinks;
@@ -298,9 +298,7 @@ export class EscalationRun implements SessionWatcher {
 
   /** The case, with the customer's history, on the expert's screen. */
   private async showOffer(expertId: string): Promise<void> {
-    const history = await this.deps.historyFor(this.caseRecord, this.session.call.customer).catch(() => []);
-    const current = (await this.deps.cases.get(this.caseRecord.id)) ?? this.caseRecord;
-    await this.deps.screens.push(expertId, { kind: 'offer', data: { escalation: this.escalation, case: current, history } });
+    await this.deps.offers.show(expertId, this.escalation, this.caseRecord, this.session.call.customer);
   }
 
   // Endings

@@ -97,12 +97,6 @@ export class EscalationService {
     return escalation;
   }
 
-  /** Whether the escalation is ringing this person's phone now (its offer still stands). */
-  async isRinging(id: string, personId: string): Promise<boolean> {
-    const escalation = await this.deps.escalations.get(id);
-    return escalation !== undefined && ringing(escalation, personId);
-  }
-
   private async create(id: string, call: Awaited<ReturnType<CallService['get']>>, principal: Principal, body: EscalationRequest) {
     const staff = joinedStaff(call);
     if (call.state !== 'connected' || staff.length === 0) {

@@ -13,8 +13,10 @@ export interface ScreenMessage {
 
 export interface ScreenFeed {
   push(personId: string, message: ScreenMessage): Promise<void>;
-  /** The last offer pushed to this person, if recent: a screen opened while their phone rings shows it. */
-  lastOffer(personId: string): Promise<ScreenMessage | undefined>;
+  /** Pushes an offer and remembers which escalation it was, for a screen that opens while the phone rings. */
+  pushOffer(personId: string, escalationId: string, message: ScreenMessage): Promise<void>;
+  /** The escalation last offered to this person, if recent (whether it still rings is the caller's to check). */
+  offeredEscalation(personId: string): Promise<string | undefined>;
   /** Returns the function that stops listening. */
   subscribe(personId: string, listener: (message: ScreenMessage) => void): () => void;
 }
