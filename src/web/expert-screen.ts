@@ -133,7 +133,6 @@ export function expertScreen({ api, session, connection, directory, root }: Scre
 
   function onOfferEnded({ escalationId, reason }: { escalationId: string; reason: string }): void {
     if (offer?.escalation.id !== escalationId) return;
-    if (reason === 'answered') return startCall(offer.escalation, offer.case);
     offer = undefined;
     notice.textContent = `The offer ended (${reason.replace(/_/g, ' ')}).`;
     showIdle();
