@@ -25,9 +25,9 @@ export class ClaimService {
 
   async renew(claimId: string, leaseSec = this.defaultLeaseSec): Promise<Claim> {
     const expiresAt = await this.claims.renew(claimId, leaseSec * 1000);
-    const details = expiresAt && (await this.claims.get(claimId));
-    if (!details) throw new NotFoundError('claim', claimId);
-    return { claimId, personId: details.personId, expiresAt: details.expiresAt };
+    const claim = expiresAt && (await this.claims.get(claimId));
+    if (!claim) throw new NotFoundError('claim', claimId);
+    return claim;
   }
 
   async release(claimId: string): Promise<void> {

@@ -20,12 +20,6 @@ export interface Claim {
   deskPhone?: DeskRegistration;
 }
 
-export interface ClaimDetails extends Claim {
-  role: string;
-  createdAt: string;
-  meta: Record<string, unknown>;
-}
-
 const iso = (ms: number | string) => new Date(Number(ms)).toISOString();
 
 /** lua/claim.lua's reply for one request: person, expiry[, profile, desk user, [contact, its expiry, …]]. */
@@ -95,16 +89,10 @@ export class ClaimStore {
     return out;
   }
 
-  async get(claimId: string): Promise<ClaimDetails | undefined> {
-    const h = await this.redis.hgetall(this.k.claim(claimId));
-    if (!h.personId || Number(h.expiresMs) <= Date.now()) return undefined;
-    return {
-      claimId,
-      personId: h.personId,
-      role: h.role ?? '',
-      createdAt: iso(h.createdMs ?? 0),
-      expiresAt: iso(h.expiresMs ?? 0),
-      meta: JSON.parse(h.meta ?? '{}') as Record<string, unknown>,
-    };
+  /** The claim while it holds (its stored meta is for people reading Redis; nothing here reads it). */
+  async get(claimId: string): Promise<Claim | undefined> {
+    const [personId, expiresMs] = await this.redis.hmget(this.k.claim(claimId), 'personId', 'expiresMs');
+    if (!personId || Number(expiresMs) <= Date.now()) return undefined;
+    return { claimId, personId, expiresAt: iso(expiresMs ?? 0) };
   }
 }

@@ -119,6 +119,16 @@ describe('claims', () => {
     expect(renewLapsed.statusCode).toBe(404);
   });
 
+  it('renews a claim whose stored meta another writer garbled, naming its holder and new expiry', async () => {
+    await addAvailable(expert('e1'));
+    const held = (await claim({ role: 'expert' })).json();
+    await t.redis.connect().hset(`${t.redis.prefix}claim:${held.claimId}`, 'meta', '{not json');
+    const renewed = await t.app.inject({ method: 'POST', url: `/v1/claims/${held.claimId}/renew`, headers: auth(TOKENS.agentAna) });
+    expect(renewed.statusCode).toBe(200);
+    expect(renewed.json()).toMatchObject({ claimId: held.claimId, expertId: 'e1' });
+    expect(Date.parse(renewed.json().expiresAt)).toBeGreaterThan(Date.parse(held.expiresAt) - 1);
+  });
+
   it('the periodic sweep frees lapsed leases with no further claims', async () => {
     await addAvailable(expert('e1'));
     await claim({ role: 'expert', leaseSec: 1 });
