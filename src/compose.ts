@@ -47,7 +47,7 @@ import { ProjectionRunner } from './services/projections/projection-runner';
 import { ReportProjection } from './services/reports/report-projection';
 import { ReportService } from './services/reports/report-service';
 import { ContactStore } from './store/contact-store';
-import { ReportStore } from './store/report-store';
+import { ReportStore, contextTtlFor } from './store/report-store';
 import { WebhookCursors } from './store/webhook-cursors';
 
 // Wiring shared by main.ts and the integration tests: stores on the given
@@ -153,13 +153,7 @@ export async function composeServices(config: Config, conn: Connections, log: Lo
     : undefined;
   const contactStore = new ContactStore(conn.redis, prefix, config.contacts.historyRetentionDays, log);
   const contactRecorder = new ProjectionRunner(new ContactRecorder(contactStore), events, log);
-  // A call's report context must outlive every later event of it: a wrap-up, or a repeat contact.
-  const reportStore = new ReportStore(
-    conn.redis,
-    prefix,
-    { contextTtlSec: (config.contacts.repeatContactDays + 2) * 86_400 + config.contacts.wrapUpWindowSec },
-    log,
-  );
+  const reportStore = new ReportStore(conn.redis, prefix, contextTtlFor(config.contacts), log);
   const reportProjection = new ProjectionRunner(new ReportProjection(reportStore), events, log);
   contactRecorder.start();
   reportProjection.start();

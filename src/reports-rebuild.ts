@@ -3,7 +3,7 @@ import { ConfigError, loadConfig } from './config/load';
 import { rebuildReports } from './services/reports/report-rebuild';
 import { RedisEventLog } from './store/event-log';
 import { connectRedis } from './store/redis-connection';
-import { ReportStore } from './store/report-store';
+import { ReportStore, contextTtlFor } from './store/report-store';
 
 // `npm run reports:rebuild`: recomputes every report counter from the event
 // log with the service's settings, beside the live counters, then switches
@@ -14,13 +14,7 @@ async function rebuild(): Promise<void> {
   const log = pino({ level: config.logLevel, base: { service: 'expert-bridge-reports-rebuild' } });
   const redis = connectRedis(config.redis.url, 'expert-bridge-reports-rebuild');
   try {
-    const { contacts } = config;
-    const store = new ReportStore(
-      redis,
-      config.redis.keyPrefix,
-      { contextTtlSec: (contacts.repeatContactDays + 2) * 86_400 + contacts.wrapUpWindowSec },
-      log,
-    );
+    const store = new ReportStore(redis, config.redis.keyPrefix, contextTtlFor(config.contacts), log);
     const started = Date.now();
     const { generation } = await rebuildReports(store, new RedisEventLog(redis, redis, config.redis.keyPrefix, log), log);
     log.info({ generation, ms: Date.now() - started }, 'reports rebuilt from the event log');

@@ -18,6 +18,11 @@ export interface ReportStoreOptions {
   contextTtlSec: number;
 }
 
+/** The longest a later event of a call may come: its wrap-up, or a repeat contact (and two days' slack). */
+export const contextTtlFor = (contacts: { repeatContactDays: number; wrapUpWindowSec: number }): ReportStoreOptions => ({
+  contextTtlSec: (contacts.repeatContactDays + 2) * 86_400 + contacts.wrapUpWindowSec,
+});
+
 export class ReportStore {
   private readonly writes: ProjectionWrites;
 
