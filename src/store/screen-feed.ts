@@ -8,13 +8,14 @@ import { jsonOrText, problemOf } from './stored-record';
 /** Checked: a message read wrong here would surface inside the Redis client's reader. */
 const screenMessage = z.object({ kind: z.enum(SCREEN_MESSAGE_KINDS), data: z.unknown() });
 
-/** How long which escalation was last offered to a person is kept: longer than any phone rings (whether it still does is checked on reading). */
+/** How long a person's last offered escalation is kept: longer than any phone rings (whether it still does is checked on reading). */
 const OFFER_KEPT_SEC = 600;
 
 /**
  * Screen messages over one pattern subscription: a message for a person
- * reaches their screens open at the time, on any instance. Which escalation was last offered to each person is kept, so that a
- * screen that opens while their phone rings can be shown the offer.
+ * reaches their screens open at the time, on any instance. Which escalation
+ * was last offered to each person is kept, so that a screen that opens while
+ * their phone rings can be shown the offer.
  */
 export class RedisScreenFeed implements ScreenFeed {
   private readonly emitter = new EventEmitter();
