@@ -8,6 +8,13 @@ import type { Api } from './api';
 export type StreamHandlers = Record<string, (data: unknown) => void>;
 
 const RETRY_MS = [1000, 2000, 5000, 10_000];
+/**
+ * A stream live this long that ends is reopened at once, without the banner:
+ * the server ends streams on purpose (after it lost Redis, or when an instance
+ * stops). One that ends sooner is not retried at once, so a server that ends
+ * every stream it opens is not asked again and again.
+ */
+const QUIET_REOPEN_AFTER_MS = 3000;
 
 /** The connection state of all the page's streams, for the banner. */
 export class Connection {
@@ -32,6 +39,7 @@ export class LiveStream {
   private retry = 0;
   private timer?: number;
   private closed = false;
+  private openedAt?: number;
 
   constructor(
     private readonly api: Api,
@@ -57,12 +65,19 @@ export class LiveStream {
     this.source = source;
     source.onopen = () => {
       this.retry = 0;
+      this.openedAt = Date.now();
       this.connection.report(this, true);
       this.onOpen();
     };
     source.onerror = () => {
       source.close();
       if (this.closed) return;
+      const wasLive = this.openedAt !== undefined && Date.now() - this.openedAt >= QUIET_REOPEN_AFTER_MS;
+      this.openedAt = undefined;
+      if (wasLive) {
+        this.open();
+        return;
+      }
       this.connection.report(this, false);
       // A stream cannot show its status; a plain request finds out whether the token still counts.
       void this.api.get('/v1/session').catch(() => undefined);

@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import { screenshot, signIn } from '../support/browser';
 import { ANA, BO, CY, consoleTest } from '../support/console-app';
 import { TOKENS } from '../support/test-app';
@@ -36,13 +37,35 @@ describe('supervisor screen and the console shell (headless Chromium, real app)'
     await signIn(c.page, c.app.base, TOKENS.supervisor);
     await c.page.getByText('No calls right now.').waitFor();
 
-    c.app.app.server.closeAllConnections();
+    // The server goes away for a while: streams end and reopening them fails.
+    const server = c.app.app.server;
+    const { port } = server.address() as AddressInfo;
+    server.close();
+    server.closeAllConnections();
     c.app.phone.call('+43333');
     const banner = c.page.getByText('Connection lost: reconnecting…');
     await banner.waitFor();
     await screenshot(c.page, 'connection-lost');
+    server.listen(port, '127.0.0.1');
     await banner.waitFor({ state: 'hidden' });
     await callRow('+43333').waitFor();
+  });
+
+  it('reopens at once, without the banner, a stream the server ends after it was live (as after a lost Redis connection), and catches up', async () => {
+    await signIn(c.page, c.app.base, TOKENS.supervisor);
+    await c.page.getByText('No calls right now.').waitFor();
+    await c.page.evaluate(`(() => {
+      const banner = document.querySelector('.connection');
+      window.bannerTexts = [];
+      new MutationObserver(() => window.bannerTexts.push(banner.textContent)).observe(banner, { childList: true, characterData: true, subtree: true });
+    })()`);
+    // Live longer than the console's quiet-reopen threshold (3 s).
+    await new Promise((resolve) => setTimeout(resolve, 4000));
+
+    c.app.app.server.closeAllConnections();
+    c.app.phone.call('+43444');
+    await callRow('+43444').waitFor();
+    expect(await c.page.evaluate('window.bannerTexts')).toEqual([]);
   });
 
   it('signs in with a token, refuses an unknown one, and signs out', async () => {
