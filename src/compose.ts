@@ -157,7 +157,7 @@ export async function composeServices(config: Config, conn: Connections, log: Lo
   const reportProjection = new ProjectionRunner(new ReportProjection(reportStore), events, log);
   contactRecorder.start();
   reportProjection.start();
-  const history = new CustomerHistory(contactStore, contactRecorder);
+  const history = new CustomerHistory(contactStore, caseStore, contactRecorder);
   const wrapUps = new WrapUpService(contactStore, contactRecorder, events, presence, config.contacts);
   const reports = new ReportService(reportStore, reportProjection, config.contacts.reasons);
 

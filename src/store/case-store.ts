@@ -55,6 +55,11 @@ export class CaseStore {
     await this.write(id, {}, [personId]);
   }
 
+  /** Removes the cases at once (a customer's erasure), readers and all. */
+  async erase(ids: readonly string[]): Promise<void> {
+    if (ids.length) await this.redis.del(...ids.flatMap((id) => [this.caseKey(id), this.readersKey(id)]));
+  }
+
   private async write(id: string, fields: Record<string, unknown>, readers: string[]): Promise<void> {
     const tx = this.redis.multi();
     const entries = Object.entries(fields).filter(([, v]) => v !== undefined);

@@ -10,7 +10,7 @@ import { wrapUpRecordSchema } from './wrap-up-record';
 export type ContactChange =
   | { kind: 'offered'; caller: string; serviceNumber: string; skill?: string; at: string }
   | { kind: 'answered'; agentId: string; at: string }
-  | { kind: 'escalated'; customerId?: string; at: string }
+  | { kind: 'escalated'; caseId: string; customerId?: string; at: string }
   | { kind: 'expert_joined'; expertId: string; at: string }
   | { kind: 'ended'; reason: string; at: string };
 
@@ -18,7 +18,7 @@ const SCALARS = ['caller', 'serviceNumber', 'skill', 'customerId', 'offeredAt', 
 
 /**
  * Contact records, one hash per call (scalars, `agent:<id>`, `expert:<id>`,
- * `wrapup:<personId>`), and each customer's contacts as a sorted set by time,
+ * `case:<id>`, `wrapup:<personId>`), and each customer's contacts as a sorted set by time,
  * under the caller number and, once known, the customer id. Both expire after
  * the retention; a customer's can be erased at once. A wrap-up that cannot be
  * read is named in the log and left out of its contact; the contact and the
@@ -72,6 +72,7 @@ export class ContactStore {
           break;
         case 'escalated':
           hset('escalated', '1');
+          hset(`case:${change.caseId}`, change.at);
           if (change.customerId) {
             hset('customerId', change.customerId);
             index(change.customerId);
@@ -138,18 +139,23 @@ export class ContactStore {
     });
   }
 
-  /** Erases every contact filed under the key, from every index it is in. Returns how many. */
-  async eraseCustomer(key: string): Promise<number> {
+  /**
+   * Erases every contact filed under the key, from every index it is in.
+   * Returns how many, and the cases escalated on them (theirs to erase).
+   */
+  async eraseCustomer(key: string): Promise<{ contacts: number; caseIds: string[] }> {
     const index = this.prefix + this.customerKey(key);
     const ids = await this.redis.zrange(index, 0, -1);
     const multi = this.redis.multi().del(index);
+    const caseIds: string[] = [];
     for (const id of ids) {
-      const [caller, customerId] = await this.redis.hmget(this.prefix + this.contactKey(id), 'caller', 'customerId');
-      for (const other of [caller, customerId]) if (other) multi.zrem(this.prefix + this.customerKey(other), id);
+      const hash = await this.redis.hgetall(this.prefix + this.contactKey(id));
+      for (const other of [hash.caller, hash.customerId]) if (other) multi.zrem(this.prefix + this.customerKey(other), id);
+      caseIds.push(...Object.keys(hash).flatMap((field) => (field.startsWith('case:') ? [field.slice('case:'.length)] : [])));
       multi.del(this.prefix + this.contactKey(id));
     }
     await multi.exec();
-    return ids.length;
+    return { contacts: ids.length, caseIds };
   }
 
   /** Reads the call's wrap-ups: one that cannot be read is named and left out. */

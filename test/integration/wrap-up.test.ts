@@ -197,7 +197,7 @@ describe('wrap-up, customer history and retention (fake telephony, real Redis)',
     const forbidden = await t.app.inject({ method: 'DELETE', url: '/v1/customers/C-7', headers: auth(TOKENS.agentAna) });
     expect(forbidden.statusCode).toBe(403);
     const erased = await t.app.inject({ method: 'DELETE', url: '/v1/customers/C-7', headers: auth(TOKENS.supervisor) });
-    expect(erased.json()).toEqual({ erased: 1 });
+    expect(erased.json()).toEqual({ erased: 1, cases: 0 });
     expect((await history('C-7')).contacts).toEqual([]);
     expect((await history('+43111')).contacts).toEqual([]);
     expect((await t.redis.keys()).filter((k) => /:(contact:[^c]|customer:)/.test(k))).toEqual([]);

@@ -47,9 +47,9 @@ export const customerRoutes: FastifyPluginAsyncZod<{ history: CustomerHistory }>
       preHandler: requireRole('admin', 'supervisor'),
       schema: {
         tags: ['customers'],
-        summary: "Erase a customer's contact history (their personal data); report counters keep only counts",
+        summary: "Erase a customer's contact history and the cases escalated on those calls (their personal data); report counters keep only counts",
         params: keyParams,
-        response: { 200: z.object({ erased: z.number().int() }), ...errorResponses },
+        response: { 200: z.object({ erased: z.number().int(), cases: z.number().int() }), ...errorResponses },
       },
     },
     async (request) => history.forget(request.params.key),

@@ -12,8 +12,10 @@ export function contactChange(event: LoggedEvent): ContactChange | undefined {
     }
     case 'call.answered':
       return { kind: 'answered', agentId: (event.data as LoggedEvent<'call.answered'>['data']).agentId, at };
-    case 'escalation.requested':
-      return { kind: 'escalated', customerId: (event.data as LoggedEvent<'escalation.requested'>['data']).customerId, at };
+    case 'escalation.requested': {
+      const d = event.data as LoggedEvent<'escalation.requested'>['data'];
+      return { kind: 'escalated', caseId: d.caseId, customerId: d.customerId, at };
+    }
     case 'escalation.answered':
     case 'escalation.joined':
       return { kind: 'expert_joined', expertId: (event.data as { expertId: string }).expertId, at };

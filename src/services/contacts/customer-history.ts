@@ -1,5 +1,6 @@
 import { type ContactHistoryEntry, historyEntry } from '../../domain/contact';
 import { NotFoundError } from '../../domain/errors';
+import type { CaseStore } from '../../store/case-store';
 import type { ContactStore } from '../../store/contact-store';
 import type { ProjectionRunner } from '../projections/projection-runner';
 
@@ -10,6 +11,7 @@ import type { ProjectionRunner } from '../projections/projection-runner';
 export class CustomerHistory {
   constructor(
     private readonly contacts: ContactStore,
+    private readonly cases: Pick<CaseStore, 'erase'>,
     private readonly recorder: ProjectionRunner,
   ) {}
 
@@ -18,11 +20,15 @@ export class CustomerHistory {
     return (await this.contacts.forCustomer(key, nowMs)).map((c) => historyEntry(c, nowMs));
   }
 
-  /** Erases the customer's contact records (their personal data); the report counters hold none. */
-  async forget(key: string): Promise<{ erased: number }> {
+  /**
+   * Erases the customer's contact records and the cases escalated on those
+   * calls (their personal data); the report counters hold none.
+   */
+  async forget(key: string): Promise<{ erased: number; cases: number }> {
     await this.recorder.catchUp();
-    const erased = await this.contacts.eraseCustomer(key);
-    if (erased === 0) throw new NotFoundError('customer', key);
-    return { erased };
+    const { contacts, caseIds } = await this.contacts.eraseCustomer(key);
+    if (contacts === 0) throw new NotFoundError('customer', key);
+    await this.cases.erase(caseIds);
+    return { erased: contacts, cases: caseIds.length };
   }
 }
