@@ -139,23 +139,29 @@ export class ContactStore {
     });
   }
 
-  /**
-   * Erases every contact filed under the key, from every index it is in.
-   * Returns how many, and the cases escalated on them (theirs to erase).
-   */
-  async eraseCustomer(key: string): Promise<{ contacts: number; caseIds: string[] }> {
+  /** The cases escalated on the contacts filed under the key. */
+  async casesOf(key: string): Promise<string[]> {
+    const ids = await this.redis.zrange(this.prefix + this.customerKey(key), 0, -1);
+    const caseIds: string[] = [];
+    for (const id of ids) {
+      const fields = await this.redis.hkeys(this.prefix + this.contactKey(id));
+      caseIds.push(...fields.flatMap((field) => (field.startsWith('case:') ? [field.slice('case:'.length)] : [])));
+    }
+    return caseIds;
+  }
+
+  /** Erases every contact filed under the key, from every index it is in. Returns how many. */
+  async eraseCustomer(key: string): Promise<number> {
     const index = this.prefix + this.customerKey(key);
     const ids = await this.redis.zrange(index, 0, -1);
     const multi = this.redis.multi().del(index);
-    const caseIds: string[] = [];
     for (const id of ids) {
-      const hash = await this.redis.hgetall(this.prefix + this.contactKey(id));
-      for (const other of [hash.caller, hash.customerId]) if (other) multi.zrem(this.prefix + this.customerKey(other), id);
-      caseIds.push(...Object.keys(hash).flatMap((field) => (field.startsWith('case:') ? [field.slice('case:'.length)] : [])));
+      const [caller, customerId] = await this.redis.hmget(this.prefix + this.contactKey(id), 'caller', 'customerId');
+      for (const other of [caller, customerId]) if (other) multi.zrem(this.prefix + this.customerKey(other), id);
       multi.del(this.prefix + this.contactKey(id));
     }
     await multi.exec();
-    return { contacts: ids.length, caseIds };
+    return ids.length;
   }
 
   /** Reads the call's wrap-ups: one that cannot be read is named and left out. */

@@ -26,9 +26,11 @@ export class CustomerHistory {
    */
   async forget(key: string): Promise<{ erased: number; cases: number }> {
     await this.recorder.catchUp();
-    const { contacts, caseIds } = await this.contacts.eraseCustomer(key);
-    if (contacts === 0) throw new NotFoundError('customer', key);
+    // The cases go first: should that fail, the contacts that name them are still there to erase again.
+    const caseIds = await this.contacts.casesOf(key);
     await this.cases.erase(caseIds);
-    return { erased: contacts, cases: caseIds.length };
+    const erased = await this.contacts.eraseCustomer(key);
+    if (erased === 0) throw new NotFoundError('customer', key);
+    return { erased, cases: caseIds.length };
   }
 }
