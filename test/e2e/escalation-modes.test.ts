@@ -11,7 +11,7 @@ describeLive('escalation modes on the live stack', () => {
   it('escalation: conference mode — three members in the room, the case headers at the expert', async () => {
     // Bo's phone answers our offer (PCMU first, 20 ms) with A-law in 30 ms
     // packets: FreeSWITCH must switch the endpoint to what the phone chose.
-    const { ana, bo, anaPhone, boPhone, call, customer, number, requested } = await escalatedToBo(live, {
+    const { ana, bo, anaPhone, boPhone, boScreen, call, customer, number, requested } = await escalatedToBo(live, {
       mode: 'conference',
       hangUpAfterMs: 9000,
       skills: [{ name: 'billing', level: 4 }],
@@ -42,6 +42,13 @@ describeLive('escalation modes on the live stack', () => {
       expect([card.status, card.headers.get('content-type')]).toEqual([200, 'text/html; charset=utf-8']);
       expect(await card.text()).toContain(`<h1>${CASE.reason}</h1>`);
     }
+    // What the expert's screen was told: the case the agent collected, with the escalation it came with.
+    const offer = await boScreen.waitFor((e) => e.event === 'offer');
+    expect(offer.data).toMatchObject({
+      escalation: { id: requested.id, callId: call.id },
+      case: { id: requested.caseId, customer: CASE.customer, reason: CASE.reason, summary: CASE.summary, notes: CASE.notes },
+      history: expect.any(Array),
+    });
     const caseRecord = await live.service.call<{ reason: string; readers: string[] }>('GET', `/v1/cases/${requested.caseId}`);
     expect(caseRecord.body).toMatchObject({ reason: CASE.reason, readers: expect.arrayContaining([ana.id, bo.id]) });
     expect(await live.presenceOf(bo)).toMatchObject({ state: 'busy', activeClaims: 1 });

@@ -49,6 +49,8 @@ export interface EscalatedCall extends ConnectedCall {
   bo: TestPerson;
   anaPhone: DeskPhone;
   boPhone: DeskPhone;
+  /** Bo's screen, watched from before the escalation. */
+  boScreen: Awaited<ReturnType<Live['screenOf']>>;
   requested: EscalationView;
 }
 
@@ -72,9 +74,10 @@ export async function escalatedToBo(live: Live, { mode, hangUpAfterMs, skills = 
   const anaPhone = await live.deskPhone(ana);
   const boPhone = await live.deskPhone(bo, 'phone-answer', { audio: boAudio });
   const connected = await customerWithAgent(live, ana, anaPhone, hangUpAfterMs);
+  const boScreen = await live.screenOf(bo);
   const requested = await escalate(live, connected.call.id, { target: { expertId: bo.id }, mode });
   await boPhone.calls.waitForOutcome(/^answered /, 5000);
-  return { ...connected, ana, bo, anaPhone, boPhone, requested };
+  return { ...connected, ana, bo, anaPhone, boPhone, boScreen, requested };
 }
 
 /** The agent merges the expert in (consult) or hands the call over (transfer). */

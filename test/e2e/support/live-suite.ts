@@ -97,6 +97,7 @@ export function liveSuite() {
   const people: TestPerson[] = [];
   const phones: DeskPhone[] = [];
   let stream: Awaited<ReturnType<typeof openSse>> | undefined;
+  const screens: Awaited<ReturnType<typeof openSse>>[] = [];
   let numbers = 0;
 
   beforeAll(async () => {
@@ -126,6 +127,7 @@ export function liveSuite() {
     for (const phone of phones.splice(0)) await phone.stop().catch(() => undefined);
     await stopAllPhones();
     stream?.close();
+    for (const screen of screens.splice(0)) screen.close();
     // Events of this test, for reading after a failure.
     fs.writeFileSync(path.join(outDir, 'events.json'), JSON.stringify(ctx.events(), null, 1));
     for (const person of people.splice(0)) await service.call('DELETE', `/v1/experts/${person.id}`).catch(() => undefined);
@@ -165,6 +167,13 @@ export function liveSuite() {
       const person = { id, user: id, password };
       people.push(person);
       return person;
+    },
+
+    /** What the person's screen is told from now on (their console's stream, watched as a supervisor). */
+    async screenOf(person: TestPerson) {
+      const screen = await openSse(`${service.baseUrl}/v1/experts/${person.id}/stream`, E2E_TOKENS.supervisor);
+      screens.push(screen);
+      return screen;
     },
 
     /** Starts the person's desk phone (answer, decline, busy or no answer; phone-buttons transfers to `transferTo`) and registers it. */
