@@ -1,4 +1,5 @@
 import type Redis from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
 import type { Logger } from 'pino';
 import { type ContactRecord, isWithheldCaller } from '../domain/contact';
 import type { WrapUp } from '../domain/wrap-up';
@@ -128,12 +129,8 @@ export class ContactStore {
     const index = this.prefix + this.customerKey(key);
     await this.redis.zremrangebyscore(index, '-inf', nowMs - this.ttlSec * 1000);
     const ids = await this.redis.zrevrange(index, 0, 999);
-    if (ids.length === 0) return [];
-    const pipeline = this.redis.pipeline();
-    for (const id of ids) pipeline.hgetall(this.prefix + this.contactKey(id));
-    const replies = (await pipeline.exec()) ?? [];
-    return replies.flatMap(([err, hash], i) => {
-      if (err) throw err;
+    const hashes = await this.eachContact(ids, (pipeline, contact) => pipeline.hgetall(contact));
+    return hashes.flatMap((hash, i) => {
       const contact = decode(hash as Record<string, string>, this.wrapUpOf(ids[i]!));
       return contact ? [contact] : [];
     });
@@ -142,26 +139,33 @@ export class ContactStore {
   /** The cases escalated on the contacts filed under the key. */
   async casesOf(key: string): Promise<string[]> {
     const ids = await this.redis.zrange(this.prefix + this.customerKey(key), 0, -1);
-    const caseIds: string[] = [];
-    for (const id of ids) {
-      const fields = await this.redis.hkeys(this.prefix + this.contactKey(id));
-      caseIds.push(...fields.flatMap((field) => (field.startsWith('case:') ? [field.slice('case:'.length)] : [])));
-    }
-    return caseIds;
+    const fields = await this.eachContact(ids, (pipeline, contact) => pipeline.hkeys(contact));
+    return fields.flatMap((names) => (names as string[]).flatMap((f) => (f.startsWith('case:') ? [f.slice('case:'.length)] : [])));
   }
 
   /** Erases every contact filed under the key, from every index it is in. Returns how many. */
   async eraseCustomer(key: string): Promise<number> {
     const index = this.prefix + this.customerKey(key);
     const ids = await this.redis.zrange(index, 0, -1);
+    const keys = await this.eachContact(ids, (pipeline, contact) => pipeline.hmget(contact, 'caller', 'customerId'));
     const multi = this.redis.multi().del(index);
-    for (const id of ids) {
-      const [caller, customerId] = await this.redis.hmget(this.prefix + this.contactKey(id), 'caller', 'customerId');
-      for (const other of [caller, customerId]) if (other) multi.zrem(this.prefix + this.customerKey(other), id);
+    ids.forEach((id, i) => {
+      for (const other of keys[i] as (string | null)[]) if (other) multi.zrem(this.prefix + this.customerKey(other), id);
       multi.del(this.prefix + this.contactKey(id));
-    }
+    });
     await multi.exec();
     return ids.length;
+  }
+
+  /** One read per contact, in one round trip; the replies in the order of the ids. */
+  private async eachContact(ids: string[], read: (pipeline: ChainableCommander, contactKey: string) => void): Promise<unknown[]> {
+    if (ids.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) read(pipeline, this.prefix + this.contactKey(id));
+    return ((await pipeline.exec()) ?? []).map(([err, reply]) => {
+      if (err) throw err;
+      return reply;
+    });
   }
 
   /** Reads the call's wrap-ups: one that cannot be read is named and left out. */
